@@ -233,10 +233,11 @@ static int parse_common(const struct applet *a, struct lxc_args *args, int argc,
 	return -1; /* go on */
 }
 
-static int run_applet(const struct applet *a, const char *progname, int argc, char **argv)
+static int run_applet(const struct applet *a, const char *progname, int argc, char **argv, char **argv_full)
 {
 	struct lxc_sysconf sysconf = { 0 };
-	struct lxc_args args = { .progname = progname, .logpriority = -1, .sysconf = &sysconf };
+	struct lxc_args args = { .progname = progname, .logpriority = -1, .sysconf = &sysconf,
+				 .argv_full = argv_full };
 	struct lxc_error err = { 0 };
 	int ret;
 
@@ -338,7 +339,7 @@ static int multicall_main(int argc, char **argv)
 	{
 		_cleanup_free_ char *progname = xasprintf("lxc-%s", a->name);
 
-		return run_applet(a, progname, argc - 1, argv + 1);
+		return run_applet(a, progname, argc - 1, argv + 1, argv);
 	}
 }
 
@@ -355,5 +356,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lxc: applet not found: %s\n", base);
 		return 127;
 	}
-	return run_applet(a, base, argc, argv);
+	return run_applet(a, base, argc, argv, argv);
 }

@@ -20,6 +20,7 @@ struct lxc_args {
 	int argc;                 /* positionals after options (NAME removed when taken) */
 	char **argv;
 	struct lxc_sysconf *sysconf;
+	char **argv_full;         /* the whole command line, for re-executing ourselves */
 };
 
 enum applet_flags {
@@ -47,5 +48,11 @@ struct applet {
 int applet_fail(const struct lxc_args *args, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same for a struct lxc_error. */
 int applet_fail_error(const struct lxc_args *args, const struct lxc_error *err);
+
+/* applets/common.c */
+/* Apply "-s KEY=VAL" defines after the config file (not written back to it). */
+int applet_apply_defines(struct lxc_conf *conf, const struct strlist *defines, struct lxc_error *err);
+/* Use lxc.log.file / lxc.log.level unless -o / -l were given. */
+void applet_container_log(const struct lxc_args *args, const struct lxc_conf *conf);
 
 #endif

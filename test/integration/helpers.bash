@@ -40,3 +40,53 @@ needs() {
 		esac
 	done
 }
+
+# ---- containers ----------------------------------------------------------------------
+
+# A busybox container in the test file's lxcpath, made with our built-in template.
+# The default config is empty (no network) unless LXC_TEST_CONFIG names one.
+make_busybox() {
+	local name=$1 path
+	path=$(lxc_test_path)
+	LXC_SYSTEM_CONF=/dev/null lxc-create -P "$path" -n "$name" -t busybox ${LXC_TEST_CONFIG:+-f "$LXC_TEST_CONFIG"}
+}
+
+# Stop and destroy every container of the test file's lxcpath, then remove it.
+lxc_cleanup_path() {
+	[ -n "${LXC_TEST_PATH:-}" ] || return 0
+	local c
+	for c in $(ls "$LXC_TEST_PATH" 2>/dev/null); do
+		lxc-stop -P "$LXC_TEST_PATH" -n "$c" -k >/dev/null 2>&1 || true
+		lxc-destroy -P "$LXC_TEST_PATH" -n "$c" -f >/dev/null 2>&1 || true
+	done
+	rm -rf "$LXC_TEST_PATH"
+}
+
+# The static probe program (test/integration/probe/probe.c), built once per run.
+probe_bin() {
+	local out="$LXC_TOP/build/probe"
+	if [ ! -x "$out" ] || [ "$LXC_TOP/test/integration/probe/probe.c" -nt "$out" ]; then
+		musl-gcc -static -O2 -o "$out" "$LXC_TOP/test/integration/probe/probe.c" >&2
+	fi
+	echo "$out"
+}
+
+# Wait until a command succeeds (up to $2 tenths of a second, default 50).
+wait_until() {
+	local cmd=$1 tries=${2:-50}
+	while [ "$tries" -gt 0 ]; do
+		eval "$cmd" && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# What must be unchanged by a failed start: mounts, payload/monitor cgroups, links.
+host_snapshot() {
+	{
+		awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
+		find /sys/fs/cgroup -maxdepth 3 -name 'lxc.payload.*' -o -maxdepth 3 -name 'lxc.monitor.*' | sort
+		ip -o link | awk '{print $2}' | sort
+	}
+}

@@ -1,0 +1,31 @@
+/* Where a running container's runtime files live (/run/lxc/<hash>/...) and the
+ * lock its monitor holds for its whole life (flock: the kernel drops it on death). */
+#ifndef LXC_RUNTIME_H
+#define LXC_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* FNV-1a 64 of "lxcpath/name" (or of lxcpath alone when name is NULL). */
+uint64_t runtime_hash(const char *lxcpath, const char *name);
+
+struct runtime_paths {
+	char *dir;       /* /run/lxc/c/<hash>, 0700 */
+	char *command;   /* <dir>/command: the monitor's command socket */
+	char *state;     /* <dir>/state: what to undo after a monitor crash */
+	char *lock;      /* /run/lxc/lock/<hash> */
+};
+
+void runtime_paths_init(struct runtime_paths *p, const char *lxcpath, const char *name);
+void runtime_paths_free(struct runtime_paths *p);
+
+/* Take the container's lock. Returns the lock fd, or -1: err->code EWOULDBLOCK when
+ * another monitor holds it. The fd is not close-on-exec-safe to share: callers pass
+ * it to the processes that must keep it held. */
+int runtime_lock(const struct runtime_paths *p, struct lxc_error *err);
+/* Whether some process holds the lock right now. */
+bool runtime_is_locked(const struct runtime_paths *p);
+
+#endif

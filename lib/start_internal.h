@@ -1,0 +1,75 @@
+/* State shared by the monitor (start.c, start_monitor.c) and the child (start_child.c)
+ * during one start, and the setup handshake between them. Not part of the public API. */
+#ifndef LXC_START_INTERNAL_H
+#define LXC_START_INTERNAL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "console.h"
+#include "conf.h"
+#include "lsm.h"
+#include "namespace.h"
+#include "net.h"
+#include "runtime.h"
+#include "seccomp.h"
+#include "start.h"
+
+/* Handshake steps on the sync socketpair (SOCK_SEQPACKET). */
+enum sync_step {
+	SYNC_CHILD_READY = 1, /* child: PDEATHSIG set, shared namespaces joined */
+	SYNC_HOST_DONE,       /* monitor: id maps, cgroups, network devices done */
+	SYNC_TTY_FD,          /* child: one tty master fd (SCM_RIGHTS) per message */
+	SYNC_SETUP_DONE,      /* child: filesystem set up, about to drop privileges */
+	SYNC_GO,              /* monitor: start-host hook ran, go and exec */
+	SYNC_ERROR,           /* either side: text follows; the start is aborted */
+};
+
+struct start_ctx {
+	struct start_options *opts;
+	struct lxc_conf *conf;
+	const char *name, *lxcpath;
+	struct runtime_paths paths;
+	int lock_fd;
+	int clone_flags;
+	int share_fds[NS_COUNT];
+	struct seccomp_program seccomp;
+	struct lsm_plan lsm;
+	uint64_t caps_keep;
+	struct cgroup_ctx *cgroup;
+	struct net_state net;
+	int sync_fd[2];             /* [0] monitor end, [1] child end */
+	struct console console;
+	int *tty_masters;
+	size_t n_ttys;
+	char **init_argv;
+	int exec_memfd;             /* lxc-execute: sealed copy of our binary, -1 otherwise */
+	pid_t init_pid;
+	int init_pidfd;
+	int state;
+	int cmd_fd;                 /* listening command socket */
+	int status_fd;              /* daemon mode: where to report started/failed, -1 otherwise */
+	int init_status;            /* wait status of init once it exited */
+	bool init_exited;
+	bool reboot;
+};
+
+/* start_child.c: runs in the cloned child; never returns. */
+__attribute__((noreturn)) void start_child(struct start_ctx *ctx);
+
+/* sync helpers (start_sync.c) */
+int sync_send(int fd, int step, const char *text, int send_fd);
+/* Waits for `step`; a SYNC_ERROR from the peer becomes err. *recv_fd may be NULL. */
+int sync_expect(int fd, int step, int *recv_fd, struct lxc_error *err);
+/* Receive any message; returns the step, text in buf. */
+int sync_recv(int fd, char *buf, size_t len, int *recv_fd);
+
+/* start_monitor.c: after init runs, serve commands and reap; returns when it exited. */
+int monitor_run(struct start_ctx *ctx, struct lxc_error *err);
+void monitor_set_state(struct start_ctx *ctx, int state);
+
+/* hooks.c */
+int start_run_hook(struct start_ctx *ctx, enum conf_hook hook, struct lxc_error *err);
+
+#endif
