@@ -50,6 +50,7 @@ struct conf_net {
 	char *veth_pair;
 	int veth_mode;           /* 0 bridge, 1 router */
 	int veth_vlan_id;        /* -1 unset */
+	bool veth_vlan_none;     /* veth.vlan.id = none: leave the bridge's default untagged VLAN */
 	struct strlist veth_vlan_tagged_ids;
 	struct strlist veth_ipv4_routes;
 	struct strlist veth_ipv6_routes;
@@ -189,7 +190,7 @@ struct lxc_conf {
 
 	/* devices, ttys, console */
 	int autodev;                  /* -1 unset (default 1) */
-	unsigned autodev_tmpfs_size;  /* MiB; 0 = default */
+	unsigned autodev_tmpfs_size;  /* bytes (tmpfs size=); 0 = default (500000) */
 	unsigned tty_max;
 	char *tty_dir;
 	unsigned pty_max;
@@ -203,6 +204,7 @@ struct lxc_conf {
 	/* capabilities */
 	struct strlist cap_drop;      /* lower-case names without "cap_" */
 	struct strlist cap_keep;
+	bool cap_keep_none;           /* "lxc.cap.keep = none" last: keep mode with nothing kept */
 
 	/* LSMs */
 	char *apparmor_profile;
@@ -255,12 +257,16 @@ struct lxc_conf {
 	struct conf_net *nets;        /* sorted by index */
 	size_t n_nets;
 	bool net_legacy_seen;         /* lxc.network.* lines appeared (1.x style) */
+	int net_legacy_last;          /* NIC an unindexed lxc.network.X applies to; -1 none */
 
 	/* bookkeeping */
 	char *path;                   /* the main file, NULL when built in memory */
 	struct conf_line *lines;      /* the main file's text, includes unexpanded */
 	size_t n_lines;
+	bool text_final_newline;      /* the text ends with '\n' (kept byte for byte) */
 	int include_depth;
+	struct strlist includes;      /* lxc.include values of the main file, as written */
+	char *name;                   /* container name (conf_load_container), else NULL */
 };
 
 struct lxc_conf *conf_new(void);
@@ -292,5 +298,73 @@ struct conf_net *conf_net_get(struct lxc_conf *conf, int index, bool create);
 int conf_signal_parse(const char *s, int *sig);   /* "SIGPWR", "PWR", "30", "SIGRTMIN+3" */
 const char *conf_ns_name(enum conf_ns ns);        /* "user", "mnt", ... */
 int conf_cap_parse(const char *name);             /* "sys_admin" -> CAP_SYS_ADMIN, -1 unknown */
+int conf_ns_parse(const char *name);              /* "mnt" -> NS_MNT, -1 unknown */
+
+/* Parse text as if it were the main file at path (path may be NULL: relative includes then
+ * resolve from the current directory; messages say "(text)"). The text is kept like a file's. */
+int conf_load_buffer(struct lxc_conf *conf, const char *path, const char *text, size_t len,
+		     struct lxc_error *err);
+
+/* Load a container's configuration: rcfile, else <lxcpath>/<name>/config; lxcpath NULL (and
+ * no rcfile) means the system's lxc.lxcpath (/etc/lxc/lxc.conf, $LXC_SYSTEM_CONF). Sets
+ * conf->name. A missing file fails with err->code ENOENT (the caller words "doesn't exist").
+ * Unset keys keep their "unset" values (documented per field); the runtime applies LXC's
+ * defaults, so that writing the config back never adds them. */
+int conf_load_container(struct lxc_conf *conf, const char *lxcpath, const char *name, const char *rcfile,
+			struct lxc_error *err);
+
+/* lxc-update-config: the text of the config file at path with its 1.x/2.x keys renamed
+ * (lxc.network.* get explicit indices, lxc.network.ipv4 -> lxc.net.N.ipv4.address,
+ * lxc.rootfs -> lxc.rootfs.path, lxc.id_map -> lxc.idmap, lxc.limit.* -> lxc.prlimit.*...),
+ * lxc.kmsg, lxc.pivotdir and lxc.rootfs.backend lines dropped (a backend becomes the
+ * "driver:" prefix of the rootfs path), commented-out 1.x keys renamed too (except network
+ * ones). *changed tells whether anything differs. Included files are read, not changed. */
+int conf_update_legacy(const char *path, char **out, bool *changed, struct lxc_error *err);
+
+/*
+ * Parsing, as LXC does it: one "key = value" per line, blanks around both trimmed; a line
+ * whose first non-blank is '#' is a comment; lines that do not start with "lxc." are ignored
+ * (LXC ignores them too); a value in matching single or double quotes loses them; a key
+ * line without '=' is an error. List keys accumulate and an empty value clears them; for
+ * single-valued keys the last line wins and an empty value unsets. lxc.include takes a
+ * file, or a directory (every *.conf regular file in it, sorted by name); a relative path
+ * is relative to the including file's directory; a missing include is an error unless
+ * it is written as a directory ("dir/"), which LXC skips. Unindexed 1.x lxc.network.X
+ * lines: each lxc.network.type starts a new NIC after every NIC defined so far, and the
+ * other keys apply to the NIC whose type was set last.
+ *
+ * conf_get_item returns what LXC 5's get_config_item returns (`lxc-info -c KEY` prints it as
+ * "KEY = VALUE"): single values without a newline; list keys (cap.drop, cap.keep, group,
+ * environment, mount.entry, apparmor.raw, hooks, namespace.clone/keep, lxc.net's type
+ * list, lxc.cgroup.X) one value per line, each followed by '\n'; lxc.idmap,
+ * lxc.net.N.ipv4.address/ipv6.address and the veth route/tagged-id lists joined with '\n'
+ * and no final newline; lxc.cgroup, lxc.cgroup2, lxc.sysctl, lxc.proc and lxc.prlimit
+ * (whole families) as "lxc.cgroup.K = V\n" lines; signals as numbers; lxc.arch as
+ * "i686"/"x86_64"; lxc.log.level as a name ("NOTSET" when unset); console sizes in bytes;
+ * lxc.rootfs.path without its "backend:" prefix; lxc.seccomp.notify.proxy without
+ * "unix:"; prlimits as N, "unlimited" or SOFT:HARD. Unset values print as LXC prints them
+ * (0 for numbers and flags, 1 for lxc.autodev and lxc.rootfs.managed, 9 for
+ * lxc.monitor.signal.pdeath, "" for strings). lxc.net.N.* of a NIC that does not exist,
+ * and type-specific NIC keys of another type, are errors, as in LXC.
+ * Where LXC 5.0.2's output is a bug or not observable we print something sensible instead:
+ * unset string keys print "" (LXC: "(null)" for cgroup.dir*, namespace.share.*);
+ * lxc.mount.auto includes ":force" and shmounts:HOST[:CONTAINER] (LXC drops them);
+ * time offsets print as written (LXC: "10 s" for boot, "10s" for monotonic); an IPv4 address
+ * without a prefix gets its classful prefix from the real address (LXC reads the bytes in
+ * the wrong order); an unset ipvlan mode prints "l3" (the documented default; LXC: "l2");
+ * a NIC without a type prints ""; lxc.hwaddr keeps its 'x' digits (LXC randomises them
+ * when parsing); a gateway set to "" is cleared (LXC keeps "auto"); lxc.include lists the
+ * main file's includes (LXC: invalid); 1.x key names are accepted by every call (LXC 5
+ * rejects them). LXC 5 refuses lxc.cap.drop together with lxc.cap.keep; we accept both,
+ * as LXC 1.1 did (keep wins at start).
+ *
+ * conf_set_item edits the kept text: a single-valued key changes the value of the first
+ * line with the same canonical key (keeping that line's spelling of the key, legacy or
+ * modern) and drops later duplicates, or appends "key = value" with the modern name; a list
+ * key appends. An empty value (and conf_clear_item) removes the key's lines — for a family
+ * like lxc.cgroup every lxc.cgroup.* setting, for lxc.net every NIC line, for lxc.hook
+ * every hook — and, when the file has lxc.include lines, appends "key =" so that values
+ * from the included files stay cleared when the file is read again.
+ */
 
 #endif
