@@ -117,10 +117,11 @@ struct seccomp_options {
 	const char *cache_dir; /* NULL: SECCOMP_CACHE_DIR; "" disables the cache */
 	bool allow_nesting;    /* lxc.seccomp.allow_nesting: load even when already confined */
 	const char *status_path; /* NULL: /proc/self/status (tests point it elsewhere) */
+	int compile_timeout_ms;  /* 0: 10 s for compiling a profile (see seccomp_compile_bounded) */
 };
 
 /* Done early, in the monitor before clone, so that a bad profile fails the start before
- * any setup. profile: a path, "default" (the embedded profile), or NULL/"" for none.
+ * any setup (forks a short-lived compiler process on a cache miss). profile: a path, "default" (the embedded profile), or NULL/"" for none.
  * LXC's common.seccomp path with no file there also means the embedded profile; a file
  * whose text is the embedded profile's uses the embedded BPF. Other profiles are
  * compiled with libseccomp and cached by content under opts->cache_dir (root-only, files
@@ -144,6 +145,16 @@ void seccomp_program_free(struct seccomp_program *p);
  * appended to warnings as "SOURCE:LINE: ..." when warnings is not NULL, else logged. */
 int seccomp_compile(const struct seccomp_policy *p, struct seccomp_program *out, struct strlist *warnings,
 		    struct lxc_error *err);
+
+/* The same in a helper process that is killed after timeout_ms (<= 0: 10 s): libseccomp
+ * 2.5.4 can loop forever on some profiles, and a start must fail rather than hang.
+ * Forks: call it where no other thread runs (the monitor before clone does). */
+int seccomp_compile_bounded(const struct seccomp_policy *p, int timeout_ms, struct seccomp_program *out,
+			    struct strlist *warnings, struct lxc_error *err);
+
+/* Whether a program is well formed enough to hand to the kernel (ends in a return, jumps
+ * stay inside); the kernel checks the rest. */
+bool seccomp_bpf_valid(const struct sock_filter *insns, size_t len);
 
 /* The number of a syscall on one architecture (x32 numbers carry 0x40000000), or -1. */
 int seccomp_syscall_number(const char *name, enum seccomp_arch arch);
