@@ -81,7 +81,7 @@ $(BUILD)/bin/.stamp: $(BUILD)/lxc
 check: $(BUILD)/lxc $(BUILD)/bin/.stamp
 	@sh test/check.sh
 
-check-unit: $(DEPS_STAMP)
+check-unit: $(DEPS_STAMP) $(if $(wildcard seccomp/bpfgen.c),$(BUILD)/seccomp_default.c)
 	@sh test/check.sh unit
 
 check-integration: $(BUILD)/lxc $(BUILD)/bin/.stamp
