@@ -846,7 +846,7 @@ static bool maybe_other_container(const char *leaf, const char *prefix, const ch
 	return false;
 }
 
-static int cleanup_one(struct cgroup_ctx *c, const char *cand, bool may_kill, struct lxc_error *err)
+static int cleanup_one(struct cgroup_ctx *c, const char *cand, struct lxc_error *err)
 {
 	bool busy = false;
 	int ret = 0;
@@ -858,10 +858,6 @@ static int cleanup_one(struct cgroup_ctx *c, const char *cand, bool may_kill, st
 
 		if (fd >= 0 && cgroup_tree_has_procs(fd, &has, NULL) == 0 && has)
 			busy = true;
-	}
-	if (busy && !may_kill) {
-		INFO("cgroup: leaving \"%s\": it has processes and may belong to another container", cand);
-		return 0;
 	}
 	for (size_t i = 0; i < c->n; i++) {
 		struct cgroup_hier *h = &c->h[i];
@@ -932,7 +928,11 @@ int cgroup_cleanup_stale(const char *name, const struct lxc_sysconf *sc, const s
 
 			if (strlen(cleaf) > strlen(leaf))
 				str_to_int(cleaf + strlen(leaf) + 1, &idx);
-			if (cleanup_one(c, cand, !maybe_other_container(leaf, prefix, name, idx, lxcpath), &e) < 0)
+			if (maybe_other_container(leaf, prefix, name, idx, lxcpath)) {
+				INFO("cgroup: leaving \"%s\": it may belong to another container", cand);
+				continue;
+			}
+			if (cleanup_one(c, cand, &e) < 0)
 				keep_first(err, &ret, &e);
 		}
 		strlist_clear(&cands);

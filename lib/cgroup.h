@@ -120,8 +120,9 @@ int cgroup_ctx_deserialize(struct cgroup_ctx **out, const char *text, struct lxc
  * (moving the caller out first if it is inside). Idempotent. */
 int cgroup_destroy(struct cgroup_ctx *c, struct lxc_error *err);
 /* After a crash (no monitor holds the container lock): remove NAME's leftover payload and
- * monitor cgroups, killing orphaned processes in them. Suffixed "-N" leftovers are removed
- * only when empty and when no container NAME-N exists in sc's lxcpath. */
+ * monitor cgroups ("-N" suffixed ones too), killing orphaned processes in them. A leftover
+ * that may be another container's is left alone: "lxc.payload.NAME-N" when NAME-N exists
+ * in sc's lxcpath, "lxc.payload.NAME" when NAME is "OTHER-N" and OTHER exists. */
 int cgroup_cleanup_stale(const char *name, const struct lxc_sysconf *sc, const struct lxc_conf *conf,
 			 struct lxc_error *err);
 

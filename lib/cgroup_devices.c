@@ -352,9 +352,9 @@ int cgroup_dev_prog_attach(int cgroup_fd, int prog_fd, int old_fd, struct lxc_er
 		attr.replace_bpf_fd = (uint32_t)old_fd;
 		if (sys_bpf(BPF_PROG_ATTACH, &attr) == 0)
 			return 0;
-		if (errno != EINVAL && errno != ENOENT)
+		if (errno != EINVAL)
 			return error_sys(err, errno, "failed to replace the BPF device program");
-		/* no BPF_F_REPLACE (Linux < 5.6) or old is gone: attach, then detach old */
+		/* no BPF_F_REPLACE (Linux < 5.6): attach, then detach old */
 		attr.attach_flags = BPF_F_ALLOW_MULTI;
 		attr.replace_bpf_fd = 0;
 	}

@@ -42,11 +42,10 @@ static int open_below(int dirfd, const char *rel, bool create, const char *shown
 		next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0 && errno == ENOENT && create) {
 			if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) {
-				int saved = errno;
-
+				error_sys(err, errno, "failed to create \"%s\" (at \"%s\")", shown, comp);
 				close(cur);
 				strlist_clear(&parts);
-				return error_sys(err, saved, "failed to create \"%s\" (at \"%s\")", shown, comp);
+				return -1;
 			}
 			next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		}
@@ -54,11 +53,12 @@ static int open_below(int dirfd, const char *rel, bool create, const char *shown
 			int saved = errno;
 
 			close(cur);
-			strlist_clear(&parts);
 			if (saved == ENOTDIR || saved == ELOOP)
-				return error_sys(err, saved, "refusing \"%s\": \"%s\" is a symlink or not a directory",
-						 shown, comp);
-			return error_sys(err, saved, "failed to open \"%s\" (at \"%s\")", shown, comp);
+				error_sys(err, saved, "refusing \"%s\": \"%s\" is a symlink or not a directory", shown, comp);
+			else
+				error_sys(err, saved, "failed to open \"%s\" (at \"%s\")", shown, comp);
+			strlist_clear(&parts);
+			return -1;
 		}
 		close(cur);
 		cur = next;

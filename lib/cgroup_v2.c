@@ -295,8 +295,12 @@ int cgroup_v2_devices_commit(struct cgroup_ctx *c, struct lxc_error *err)
 		old = found;
 	}
 	if (cgroup_dev_prog_attach(fd, prog, old, err) < 0) {
-		close(prog);
-		return error_prefix(err, "device rules for \"%s\"", h->cg[CG_LIMIT]);
+		/* ours was replaced by another process (lxc-device): replace theirs */
+		if (!(err && err->code == ENOENT && c->bpf_fd >= 0 && (found = cgroup_dev_prog_find(fd, NULL)) >= 0 &&
+		      cgroup_dev_prog_attach(fd, prog, found, err) == 0)) {
+			close(prog);
+			return error_prefix(err, "device rules for \"%s\"", h->cg[CG_LIMIT]);
+		}
 	}
 	if (c->bpf_fd >= 0)
 		close(c->bpf_fd);
