@@ -14,6 +14,14 @@ struct unit_test {
 
 void unit_register(struct unit_test *t);
 extern int unit_failures;   /* failures of the running test */
+extern const char *unit_skip_reason; /* set by SKIP(): the test is reported as skipped */
+
+/* Stop the running test and report it as "ok N name # skip reason". */
+#define SKIP(reason)                        \
+	do {                                \
+		unit_skip_reason = (reason); \
+		return;                     \
+	} while (0)
 
 #define TEST(name_)                                                          \
 	static void test_##name_(void);                                      \
