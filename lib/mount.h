@@ -100,6 +100,8 @@ enum {
 	MOUNT_OPT_NO_SYMLINKS = 1u << 3, /* no symlink anywhere in target (or in-rootfs source) */
 	MOUNT_OPT_SOURCE_IN_ROOTFS = 1u << 4, /* BIND: source is a path inside the rootfs */
 	MOUNT_OPT_REPLACE = 1u << 5,     /* SYMLINK: replace an existing non-directory */
+	MOUNT_OPT_SKIP_MISSING = 1u << 6, /* BIND: nothing to do when the source does not exist
+					   * (/proc/sysrq-trigger without CONFIG_MAGIC_SYSRQ) */
 };
 
 struct mount_op {

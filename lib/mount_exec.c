@@ -131,6 +131,10 @@ static int exec_bind(struct exec_state *st, struct lxc_error *err)
 	if (op->opts & MOUNT_OPT_SOURCE_IN_ROOTFS) {
 		shown = host_path(st->ctx, op->source, source_path, sizeof(source_path));
 		source = safe_path_open(st->ctx->rootfs_fd, op->source, O_PATH, safe_flags(op), err);
+		if (source < 0 && errno == ENOENT && (op->opts & MOUNT_OPT_SKIP_MISSING)) {
+			TRACE("%s does not exist: nothing to bind", shown);
+			return 0;
+		}
 		if (source < 0)
 			goto fail;
 		tree = mount_sys_open_tree(source, "", tree_flags | AT_EMPTY_PATH);

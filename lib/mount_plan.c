@@ -395,13 +395,19 @@ static int compile_auto(const struct lxc_conf *conf, const struct mount_plan_opt
 		add_fs(plan, "proc", "proc", hardened, "lxc.mount.auto proc:rw");
 	if (a & AUTO_PROC_MIXED) {
 		const char *o = "lxc.mount.auto proc:mixed";
+		struct mount_op *op;
 
 		add_fs(plan, "proc", "proc", hardened, o);
 		add_bind_self(plan, "proc/sys", o)->flags = MS_RDONLY;
 		/* the container's own network sysctls stay writable */
-		if (opts && opts->has_netns)
-			add_bind_self(plan, "proc/sys/net", o)->clear = MS_RDONLY;
-		add_bind_self(plan, "proc/sysrq-trigger", o)->flags = MS_RDONLY;
+		if (opts && opts->has_netns) {
+			op = add_bind_self(plan, "proc/sys/net", o);
+			op->clear = MS_RDONLY;
+			op->opts |= MOUNT_OPT_SKIP_MISSING;
+		}
+		op = add_bind_self(plan, "proc/sysrq-trigger", o);
+		op->flags = MS_RDONLY;
+		op->opts |= MOUNT_OPT_SKIP_MISSING;
 	}
 	if (a & AUTO_SYS_RW)
 		add_fs(plan, "sysfs", "sys", hardened, "lxc.mount.auto sys:rw");
@@ -542,7 +548,7 @@ static void out_opts(struct out *o, unsigned opts)
 	static const struct { unsigned opt; const char *name; } names[] = {
 		{ MOUNT_OPT_OPTIONAL, "optional" },   { MOUNT_OPT_CREATE_DIR, "create=dir" },
 		{ MOUNT_OPT_CREATE_FILE, "create=file" }, { MOUNT_OPT_NO_SYMLINKS, "no-symlinks" },
-		{ MOUNT_OPT_REPLACE, "replace" },
+		{ MOUNT_OPT_REPLACE, "replace" },     { MOUNT_OPT_SKIP_MISSING, "if-exists" },
 	};
 	const char *sep = " [";
 

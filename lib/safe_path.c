@@ -308,7 +308,7 @@ int safe_path_mkdir(int root_fd, const char *path, mode_t mode, unsigned sflags,
 	size_t len;
 
 	fd = safe_path_open(root_fd, rel, O_PATH | O_DIRECTORY, sflags, err);
-	if (fd >= 0 || errno != ENOENT)
+	if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR)) /* ENOTDIR: the walk names the file */
 		return fd;
 	if (strlen(rel) >= sizeof(prefix))
 		return fail(err, ENAMETOOLONG, "path \"%.64s...\" is too long", rel);

@@ -185,8 +185,8 @@ TEST(mount_plan_proc_mixed_with_and_without_netns)
 	c->mount_auto = AUTO_PROC_MIXED;
 	c->console_path = xstrdup("none");
 	snprintf(want, sizeof(want), "%s%s%s", proc_mixed_base,
-		 "  3 bind     <rootfs>/proc/sys/net on /proc/sys/net (rw) [no-symlinks]  # lxc.mount.auto proc:mixed\n",
-		 "  4 bind     <rootfs>/proc/sysrq-trigger on /proc/sysrq-trigger (ro) [no-symlinks]  # lxc.mount.auto proc:mixed\n");
+		 "  3 bind     <rootfs>/proc/sys/net on /proc/sys/net (rw) [no-symlinks,if-exists]  # lxc.mount.auto proc:mixed\n",
+		 "  4 bind     <rootfs>/proc/sysrq-trigger on /proc/sysrq-trigger (ro) [no-symlinks,if-exists]  # lxc.mount.auto proc:mixed\n");
 	{
 		struct lxc_error e;
 		char *t = plan_text(c, true, &e);
@@ -194,7 +194,7 @@ TEST(mount_plan_proc_mixed_with_and_without_netns)
 		CHECK(t && str_starts_with(t, want));
 		free(t);
 		snprintf(want, sizeof(want), "%s%s", proc_mixed_base,
-			 "  3 bind     <rootfs>/proc/sysrq-trigger on /proc/sysrq-trigger (ro) [no-symlinks]  # lxc.mount.auto proc:mixed\n");
+			 "  3 bind     <rootfs>/proc/sysrq-trigger on /proc/sysrq-trigger (ro) [no-symlinks,if-exists]  # lxc.mount.auto proc:mixed\n");
 		t = plan_text(c, false, &e);
 		CHECK(t && str_starts_with(t, want));
 		free(t);
