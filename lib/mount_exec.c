@@ -19,8 +19,14 @@
 
 struct exec_state {
 	const struct mount_exec_ctx *ctx;
+	struct safe_root root;   /* the rootfs fd and its path, read once per plan */
 	const struct mount_op *op;
 	char path[PATH_MAX];     /* the op's target as the user sees it on the host */
+	/* The directory of the last mknod/symlink/touch: runs of them in /dev share one
+	 * resolution. Dropped by every op that mounts (it could cover the directory). */
+	int parent_fd;
+	unsigned parent_flags;
+	char parent[PATH_MAX];
 };
 
 /* err = just the cause; the caller prefixes what failed and where. */
@@ -73,13 +79,45 @@ static int set_propagation(int fd, unsigned long propagation)
 static int open_target(struct exec_state *st, bool dir, struct lxc_error *err)
 {
 	const struct mount_op *op = st->op;
-	int root = st->ctx->rootfs_fd;
+	const struct safe_root *root = &st->root;
 
 	if (op->opts & MOUNT_OPT_CREATE_DIR)
 		return safe_path_mkdir(root, op->target, 0755, safe_flags(op), err);
 	if (op->opts & MOUNT_OPT_CREATE_FILE)
 		return safe_path_create_file(root, op->target, 0644, safe_flags(op), err);
 	return safe_path_open(root, op->target, O_PATH | (dir ? O_DIRECTORY : 0), safe_flags(op), err);
+}
+
+static void drop_parent(struct exec_state *st)
+{
+	closep(&st->parent_fd);
+	st->parent_fd = -1;
+}
+
+/* The (created if missing) directory of op->target, borrowed: the caller must not close it. */
+static int open_parent(struct exec_state *st, const char **name, struct lxc_error *err)
+{
+	const char *target = st->op->target, *slash = strrchr(target, '/');
+	size_t len = slash ? (size_t)(slash - target) : 0;
+	unsigned flags = safe_flags(st->op);
+
+	if (st->parent_fd >= 0 && flags == st->parent_flags && strlen(st->parent) == len &&
+	    strncmp(st->parent, target, len) == 0 && slash && slash[1] && strcmp(slash + 1, ".") != 0 &&
+	    strcmp(slash + 1, "..") != 0) {
+		*name = slash + 1;
+		return st->parent_fd;
+	}
+	drop_parent(st);
+	st->parent_fd = safe_path_open_parent(&st->root, target, true, name, flags, err);
+	if (st->parent_fd >= 0 && len < sizeof(st->parent)) {
+		memcpy(st->parent, target, len);
+		st->parent[len] = '\0';
+		st->parent_flags = flags;
+	} else if (st->parent_fd >= 0) {
+		st->parent[0] = '\0';
+		st->parent_flags = ~0u; /* too long to remember: never matches */
+	}
+	return st->parent_fd;
 }
 
 static int exec_mount(struct exec_state *st, struct lxc_error *err)
@@ -107,7 +145,7 @@ static int exec_mount(struct exec_state *st, struct lxc_error *err)
 	}
 	if (op->propagation) {
 		/* "." still names the covered directory: look the path up again to get the new mount */
-		mounted = safe_path_open(st->ctx->rootfs_fd, op->target, O_PATH, safe_flags(op), err);
+		mounted = safe_path_open(&st->root, op->target, O_PATH, safe_flags(op), err);
 		if (mounted < 0)
 			goto fail;
 		if (set_propagation(mounted, op->propagation) < 0) {
@@ -130,7 +168,7 @@ static int exec_bind(struct exec_state *st, struct lxc_error *err)
 
 	if (op->opts & MOUNT_OPT_SOURCE_IN_ROOTFS) {
 		shown = host_path(st->ctx, op->source, source_path, sizeof(source_path));
-		source = safe_path_open(st->ctx->rootfs_fd, op->source, O_PATH, safe_flags(op), err);
+		source = safe_path_open(&st->root, op->source, O_PATH, safe_flags(op), err);
 		if (source < 0 && errno == ENOENT && (op->opts & MOUNT_OPT_SKIP_MISSING)) {
 			TRACE("%s does not exist: nothing to bind", shown);
 			return 0;
@@ -172,7 +210,7 @@ static int exec_remount(struct exec_state *st, struct lxc_error *err)
 	const struct mount_op *op = st->op;
 	_cleanup_close_ int fd = -1;
 
-	fd = safe_path_open(st->ctx->rootfs_fd, op->target, O_PATH, safe_flags(op), err);
+	fd = safe_path_open(&st->root, op->target, O_PATH, safe_flags(op), err);
 	if (fd < 0)
 		return error_prefix(err, "failed to change the mount flags of \"%s\"", st->path);
 	if (set_attrs(fd, op->flags, op->clear) < 0 || set_propagation(fd, op->propagation) < 0)
@@ -183,7 +221,7 @@ static int exec_remount(struct exec_state *st, struct lxc_error *err)
 
 static int exec_mkdir(struct exec_state *st, struct lxc_error *err)
 {
-	int fd = safe_path_mkdir(st->ctx->rootfs_fd, st->op->target, st->op->mode, safe_flags(st->op), err);
+	int fd = safe_path_mkdir(&st->root, st->op->target, st->op->mode, safe_flags(st->op), err);
 
 	if (fd < 0)
 		return error_prefix(err, "failed to create directory \"%s\"", st->path);
@@ -208,10 +246,10 @@ static int bind_host_node(int parent, const char *name, const char *node, struct
 static int exec_mknod(struct exec_state *st, struct lxc_error *err)
 {
 	const struct mount_op *op = st->op;
-	_cleanup_close_ int parent = -1;
+	int parent;
 	const char *name;
 
-	parent = safe_path_open_parent(st->ctx->rootfs_fd, op->target, true, &name, safe_flags(op), err);
+	parent = open_parent(st, &name, err);
 	if (parent < 0)
 		goto fail;
 	if (mknodat(parent, name, op->mode, op->dev) == 0 || errno == EEXIST)
@@ -230,11 +268,11 @@ fail:
 static int exec_symlink(struct exec_state *st, struct lxc_error *err)
 {
 	const struct mount_op *op = st->op;
-	_cleanup_close_ int parent = -1;
+	int parent;
 	const char *name;
 	struct stat sb;
 
-	parent = safe_path_open_parent(st->ctx->rootfs_fd, op->target, true, &name, safe_flags(op), err);
+	parent = open_parent(st, &name, err);
 	if (parent < 0)
 		goto fail;
 	if (symlinkat(op->source, parent, name) == 0)
@@ -259,10 +297,11 @@ fail:
 static int exec_touch(struct exec_state *st, struct lxc_error *err)
 {
 	const struct mount_op *op = st->op;
-	_cleanup_close_ int parent = -1, fd = -1;
+	_cleanup_close_ int fd = -1;
 	const char *name;
+	int parent;
 
-	parent = safe_path_open_parent(st->ctx->rootfs_fd, op->target, true, &name, safe_flags(op), err);
+	parent = open_parent(st, &name, err);
 	if (parent < 0)
 		return error_prefix(err, "failed to create \"%s\"", st->path);
 	fd = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, op->mode);
@@ -307,10 +346,11 @@ static int exec_op(struct exec_state *st, struct lxc_error *err)
 
 int mount_plan_exec(const struct mount_plan *plan, const struct mount_exec_ctx *ctx, struct lxc_error *err)
 {
-	struct exec_state st = { .ctx = ctx };
+	struct exec_state st = { .ctx = ctx, .parent_fd = -1 };
 	mode_t old_umask = umask(0); /* modes in the plan are meant literally (dev/shm 1777) */
 	int rc = 0;
 
+	safe_root_init(&st.root, ctx->rootfs_fd);
 	for (size_t i = 0; i < plan->n; i++) {
 		st.op = &plan->ops[i];
 		host_path(ctx, st.op->target, st.path, sizeof(st.path));
@@ -319,6 +359,9 @@ int mount_plan_exec(const struct mount_plan *plan, const struct mount_exec_ctx *
 
 			TRACE("mount op %zu: %s", i + 1, mount_op_describe(st.op, buf, sizeof(buf)));
 		}
+		if (st.op->kind != MOUNT_OP_MKNOD && st.op->kind != MOUNT_OP_SYMLINK && st.op->kind != MOUNT_OP_TOUCH &&
+		    st.op->kind != MOUNT_OP_MKDIR)
+			drop_parent(&st);
 		if (exec_op(&st, err) == 0)
 			continue;
 		if (st.op->line)
@@ -331,6 +374,7 @@ int mount_plan_exec(const struct mount_plan *plan, const struct mount_exec_ctx *
 		rc = -1;
 		break;
 	}
+	drop_parent(&st);
 	umask(old_umask);
 	if (fchdir(ctx->rootfs_fd) < 0 && rc == 0)
 		rc = error_sys(err, errno, "cannot change directory to the rootfs");
@@ -342,6 +386,7 @@ int mount_bind_fd(int src_fd, int rootfs_fd, const char *target_in_rootfs, unsig
 {
 	const char *shown = target_in_rootfs;
 	_cleanup_close_ int tree = -1, target = -1;
+	struct safe_root root;
 
 	while (*shown == '/')
 		shown++;
@@ -349,7 +394,8 @@ int mount_bind_fd(int src_fd, int rootfs_fd, const char *target_in_rootfs, unsig
 					       ((flags & MS_REC) ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return error_sys(err, errno, "failed to bind-mount fd %d on \"/%s\"", src_fd, shown);
-	target = safe_path_open(rootfs_fd, target_in_rootfs, O_PATH, 0, err);
+	safe_root_init(&root, rootfs_fd);
+	target = safe_path_open(&root, target_in_rootfs, O_PATH, 0, err);
 	if (target < 0)
 		return error_prefix(err, "failed to bind-mount fd %d on \"/%s\"", src_fd, shown);
 	if (set_attrs(tree, flags, 0) < 0 ||

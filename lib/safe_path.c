@@ -255,30 +255,40 @@ static int check_inside_dotdot(int root_fd, int fd, struct lxc_error *err)
 	return fail(err, EXDEV, "the path lies outside the container's root");
 }
 
-int safe_path_check_inside(int root_fd, int fd, struct lxc_error *err)
+void safe_root_init(struct safe_root *root, int fd)
 {
-	char root[PATH_MAX], path[PATH_MAX];
-	ssize_t rn, pn;
+	ssize_t n = fd_path(fd, root->path, sizeof(root->path));
 
-	rn = fd_path(root_fd, root, sizeof(root));
-	pn = rn > 0 ? fd_path(fd, path, sizeof(path)) : -1;
-	if (rn > 0 && pn > 0) {
-		if (rn == 1) /* the root is "/" */
-			return 0;
-		if (pn >= rn && memcmp(path, root, (size_t)rn) == 0 && (path[rn] == '/' || !path[rn]))
-			return 0;
-		return fail(err, EXDEV, "resolved to \"%s\", outside the container's root \"%s\"", path, root);
-	}
-	return check_inside_dotdot(root_fd, fd, err);
+	root->fd = fd;
+	root->len = n > 0 ? (size_t)n : 0;
+	if (!root->len)
+		root->path[0] = '\0';
 }
 
-int safe_path_open(int root_fd, const char *path, int oflags, unsigned sflags, struct lxc_error *err)
+int safe_path_check_inside(const struct safe_root *root, int fd, struct lxc_error *err)
 {
-	int fd = open_resolved(root_fd, path, oflags, sflags, err);
+	char path[PATH_MAX];
+	size_t rn = root->len;
+	ssize_t pn;
+
+	pn = rn ? fd_path(fd, path, sizeof(path)) : -1;
+	if (pn > 0) {
+		if (rn == 1) /* the root is "/" */
+			return 0;
+		if ((size_t)pn >= rn && memcmp(path, root->path, rn) == 0 && (path[rn] == '/' || !path[rn]))
+			return 0;
+		return fail(err, EXDEV, "resolved to \"%s\", outside the container's root \"%s\"", path, root->path);
+	}
+	return check_inside_dotdot(root->fd, fd, err);
+}
+
+int safe_path_open(const struct safe_root *root, const char *path, int oflags, unsigned sflags, struct lxc_error *err)
+{
+	int fd = open_resolved(root->fd, path, oflags, sflags, err);
 
 	if (fd < 0)
 		return -1;
-	if (safe_path_check_inside(root_fd, fd, err) < 0) {
+	if (safe_path_check_inside(root, fd, err) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -299,15 +309,16 @@ static int prefix_component(struct lxc_error *err, const char *prefix, const cha
 	return -1;
 }
 
-int safe_path_mkdir(int root_fd, const char *path, mode_t mode, unsigned sflags, struct lxc_error *err)
+int safe_path_mkdir(const struct safe_root *root, const char *path, mode_t mode, unsigned sflags, struct lxc_error *err)
 {
+	const int root_fd = root->fd;
 	const char *rel = skip_slashes(path), *p = rel, *start;
 	char prefix[PATH_MAX], name[NAME_MAX + 1];
 	bool created = false;
 	int parent = -1, fd;
 	size_t len;
 
-	fd = safe_path_open(root_fd, rel, O_PATH | O_DIRECTORY, sflags, err);
+	fd = safe_path_open(root, rel, O_PATH | O_DIRECTORY, sflags, err);
 	if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR)) /* ENOTDIR: the walk names the file */
 		return fd;
 	if (strlen(rel) >= sizeof(prefix))
@@ -328,14 +339,14 @@ int safe_path_mkdir(int root_fd, const char *path, mode_t mode, unsigned sflags,
 			else if ((fd = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 				fail_errno(err, errno);
 		} else {
-			fd = safe_path_open(root_fd, prefix, O_PATH | O_DIRECTORY, sflags, err);
+			fd = safe_path_open(root, prefix, O_PATH | O_DIRECTORY, sflags, err);
 			if (fd < 0 && errno == ENOENT) {
 				if (strcmp(name, "..") == 0)
 					fd = fail_errno(err, ENOENT);
 				else if (mkdirat(dfd, name, mode) < 0 && errno != EEXIST)
 					fd = fail_errno(err, errno);
 				else
-					fd = safe_path_open(root_fd, prefix, O_PATH | O_DIRECTORY, sflags, err);
+					fd = safe_path_open(root, prefix, O_PATH | O_DIRECTORY, sflags, err);
 				created = fd >= 0;
 			}
 		}
@@ -350,11 +361,11 @@ int safe_path_mkdir(int root_fd, const char *path, mode_t mode, unsigned sflags,
 		parent = fd;
 	}
 	if (parent < 0) /* the path named the root itself, which exists */
-		return safe_path_open(root_fd, ".", O_PATH | O_DIRECTORY, sflags, err);
+		return safe_path_open(root, ".", O_PATH | O_DIRECTORY, sflags, err);
 	return parent;
 }
 
-int safe_path_open_parent(int root_fd, const char *path, bool create, const char **name,
+int safe_path_open_parent(const struct safe_root *root, const char *path, bool create, const char **name,
 			  unsigned sflags, struct lxc_error *err)
 {
 	char dir[PATH_MAX];
@@ -372,11 +383,11 @@ int safe_path_open_parent(int root_fd, const char *path, bool create, const char
 	dir[dlen] = '\0';
 	*name = base;
 	if (create)
-		return safe_path_mkdir(root_fd, dir, 0755, sflags, err);
-	return safe_path_open(root_fd, dir, O_PATH | O_DIRECTORY, sflags, err);
+		return safe_path_mkdir(root, dir, 0755, sflags, err);
+	return safe_path_open(root, dir, O_PATH | O_DIRECTORY, sflags, err);
 }
 
-int safe_path_create_file(int root_fd, const char *path, mode_t mode, unsigned sflags,
+int safe_path_create_file(const struct safe_root *root, const char *path, mode_t mode, unsigned sflags,
 			  struct lxc_error *err)
 {
 	_cleanup_close_ int parent = -1;
@@ -384,17 +395,17 @@ int safe_path_create_file(int root_fd, const char *path, mode_t mode, unsigned s
 	struct stat st;
 	int fd;
 
-	fd = safe_path_open(root_fd, path, O_PATH, sflags, err);
+	fd = safe_path_open(root, path, O_PATH, sflags, err);
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	parent = safe_path_open_parent(root_fd, path, true, &name, sflags, err);
+	parent = safe_path_open_parent(root, path, true, &name, sflags, err);
 	if (parent < 0)
 		return -1;
 	fd = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0 && errno != EEXIST)
 		return fail_errno(err, errno);
 	closep(&fd);
-	fd = safe_path_open(root_fd, path, O_PATH, sflags, err);
+	fd = safe_path_open(root, path, O_PATH, sflags, err);
 	if (fd < 0 && errno == ENOENT && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISLNK(st.st_mode))
 		return fail(err, ELOOP, "\"/%s\" is a dangling symbolic link", skip_slashes(path));

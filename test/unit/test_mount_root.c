@@ -632,17 +632,20 @@ TEST(mount_root_exec_error_names_operation_and_path)
 static void noproc_inside(struct ctr *c)
 {
 	struct lxc_error err;
+	struct safe_root sr;
 	int root, in, out, file;
 
 	root = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	CHECK(umount2("/proc", MNT_DETACH) == 0);
 	CHECK(access("/proc/self/fd", F_OK) < 0);
-	in = safe_path_open(root, "mnt", O_PATH, 0, &err);
+	safe_root_init(&sr, root);
+	CHECK_INT(sr.len, 0);
+	in = safe_path_open(&sr, "mnt", O_PATH, 0, &err);
 	CHECK(in >= 0);
-	CHECK(safe_path_check_inside(root, in, &err) == 0);
+	CHECK(safe_path_check_inside(&sr, in, &err) == 0);
 	out = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	CHECK_ERR(safe_path_check_inside(root, out, &err), &err, "outside the container's root");
-	file = safe_path_open(root, "bin/busybox", O_PATH, 0, &err);
+	CHECK_ERR(safe_path_check_inside(&sr, out, &err), &err, "outside the container's root");
+	file = safe_path_open(&sr, "bin/busybox", O_PATH, 0, &err);
 	CHECK(file >= 0);
 	close(in);
 	close(out);
