@@ -781,3 +781,87 @@ TEST(mount_root_shmounts_propagate)
 	CHECK_INT(in_namespaces(&c, CLONE_NEWNS, shmounts_host), 0);
 	ctr_free(&c);
 }
+
+/* ---- no autodev: private devpts over the rootfs's own /dev ---------------------------- */
+
+static void devpts_inside(struct ctr *c)
+{
+	struct lxc_error err;
+	struct stat pts, ptmx;
+	int fd, n = -1;
+
+	if (ctr_setup(c, NULL, &err) < 0) {
+		printf("#   setup failed: %s\n", err.msg);
+		unit_failures++;
+		return;
+	}
+	CHECK_INT(fs_type("/dev/pts"), DEVPTS_MAGIC);
+	CHECK(stat("/dev/pts", &pts) == 0 && pts.st_dev != c->host_pts_dev);
+	/* the rootfs's ptmx node is covered by the new instance's */
+	CHECK(stat("/dev/ptmx", &ptmx) == 0 && ptmx.st_dev == pts.st_dev);
+	fd = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	CHECK(fd >= 0 && ioctl(fd, TIOCGPTN, &n) == 0);
+	CHECK_INT(n, 0);
+	close(fd);
+	CHECK(access("/dev/tty1", F_OK) == 0);
+}
+
+TEST(mount_root_devpts_without_autodev)
+{
+	struct ctr c;
+	char p[256];
+	struct stat st;
+
+	if (getuid() != 0)
+		SKIP("needs root");
+	if (!ctr_make(&c))
+		return;
+	path_of(&c, "dev/ptmx", p, sizeof(p));
+	CHECK(mknod(p, S_IFCHR | 0666, makedev(5, 2)) == 0);
+	c.conf->pty_max = 4;
+	c.conf->tty_max = 1;
+	CHECK_INT(in_namespaces(&c, CTR_NS, devpts_inside), 0);
+	/* what the plan wrote into the rootfs's /dev stays there; the node is untouched */
+	CHECK(lstat(p, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 2));
+	path_of(&c, "dev/fd", p, sizeof(p));
+	CHECK(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+	ctr_free(&c);
+}
+
+/* ---- no rootfs: only a private devpts, in the container's mount ns --------------------- */
+
+static void no_rootfs_inside(struct ctr *c)
+{
+	struct lxc_error err;
+	struct stat st;
+
+	if (ctr_setup(c, NULL, &err) < 0) {
+		printf("#   setup failed: %s\n", err.msg);
+		unit_failures++;
+		return;
+	}
+	CHECK(stat("/dev/pts", &st) == 0 && st.st_dev != c->host_pts_dev);
+	CHECK(stat("/dev/ptmx", &st) == 0 && st.st_dev != c->host_pts_dev);
+}
+
+TEST(mount_root_no_rootfs_private_devpts)
+{
+	_cleanup_free_ char *before = NULL, *after = NULL;
+	struct stat st;
+	struct ctr c;
+
+	if (getuid() != 0)
+		SKIP("needs root");
+	if (!ctr_make(&c))
+		return;
+	free(c.conf->rootfs_path);
+	c.conf->rootfs_path = NULL;
+	c.conf->autodev = -1;
+	c.conf->pty_max = 4;
+	before = host_mounts_under("/dev");
+	CHECK_INT(in_namespaces(&c, CTR_NS, no_rootfs_inside), 0);
+	after = host_mounts_under("/dev");
+	CHECK_STR(after, before);
+	CHECK(stat("/dev/pts", &st) == 0 && st.st_dev == c.host_pts_dev);
+	ctr_free(&c);
+}
