@@ -236,6 +236,10 @@ int lxcnet_config_parse(struct lxcnet_config *c, const char *text, const char *p
 int lxcnet_config_load(struct lxcnet_config *c, const char *path, struct lxc_error *err)
 {
 	_cleanup_free_ char *text = NULL;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	lxcnet_config_defaults(c);
 	if (file_read(path, &text, NULL, err) < 0)
@@ -604,6 +608,10 @@ int lxcnet_stop(const struct lxcnet_config *c, const struct lxcnet_paths *p, boo
 	_cleanup_free_ char *up = lxcnet_path(p->rundir, "network_up");
 	_cleanup_free_ char *backend = NULL;
 	int ret;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	if (!lxcnet_true(c->use_lxc_bridge))
 		return LXCNET_DISABLED;
@@ -643,6 +651,10 @@ int lxcnet_start(const struct lxcnet_config *c, const struct lxcnet_paths *p, st
 	struct nl_sock sk;
 	const char *backend;
 	int ret;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	if (!lxcnet_true(c->use_lxc_bridge))
 		return LXCNET_DISABLED;
@@ -687,6 +699,10 @@ int lxcnet_get_status(const struct lxcnet_config *c, const struct lxcnet_paths *
 	struct net_link br;
 	struct lxc_error e = { 0 };
 	struct nl_sock sk;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	memset(st, 0, sizeof(*st));
 	if (file_read(up, &st->firewall, NULL, NULL) == 0) {

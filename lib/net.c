@@ -48,7 +48,7 @@ static void net_parse_linkinfo(const struct nlattr *li, struct net_link *out)
 		nl_attr_get_str(tb[IFLA_INFO_KIND], out->kind, sizeof(out->kind));
 }
 
-static int net_parse_link(const struct nlmsghdr *h, struct net_link *out)
+int net_link_parse(const struct nlmsghdr *h, struct net_link *out)
 {
 	const struct nlattr *tb[IFLA_MAX + 1];
 	const struct ifinfomsg *ifi = NLMSG_DATA(h);
@@ -91,7 +91,7 @@ static int net_parse_link(const struct nlmsghdr *h, struct net_link *out)
 
 static int net_link_one_cb(const struct nlmsghdr *h, void *arg, struct lxc_error *err)
 {
-	return net_parse_link(h, arg) < 0 ? error_set(err, "unexpected reply to RTM_GETLINK") : 0;
+	return net_link_parse(h, arg) < 0 ? error_set(err, "unexpected reply to RTM_GETLINK") : 0;
 }
 
 int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_link *out,
@@ -109,7 +109,8 @@ int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_l
 		if (!name || !net_ifname_valid(name)) {
 			nl_msg_free(&m);
 			error_set(err, "invalid interface name \"%s\"", name ? name : "");
-			err->code = ENODEV;
+			if (err)
+				err->code = ENODEV;
 			return -1;
 		}
 		nl_attr_put_str(&m, IFLA_IFNAME, name);
@@ -136,7 +137,7 @@ static int net_link_list_cb(const struct nlmsghdr *h, void *arg, struct lxc_erro
 	struct net_link_vec *vec = arg;
 	struct net_link l;
 
-	if (net_parse_link(h, &l) < 0)
+	if (net_link_parse(h, &l) < 0)
 		return 0;
 	vec->v = xrealloc(vec->v, (vec->n + 1) * sizeof(*vec->v));
 	vec->v[vec->n++] = l;
@@ -417,34 +418,41 @@ struct net_addr_vec {
 	size_t n;
 };
 
-static int net_addr_list_cb(const struct nlmsghdr *h, void *arg, struct lxc_error *err)
+int net_addr_parse(const struct nlmsghdr *h, struct net_addr *out)
 {
 	const struct nlattr *tb[IFA_MAX + 1];
 	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
-	struct net_addr_vec *vec = arg;
 	const struct nlattr *a;
-	struct net_addr na = { 0 };
 	const void *attrs;
 	size_t len;
 
 	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
-		return 0;
+		return -1;
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
-		return 0;
-	if (vec->ifindex && (int)ifa->ifa_index != vec->ifindex)
-		return 0;
+		return -1;
 	attrs = nl_msg_attrs(h, sizeof(*ifa), &len);
 	nl_attr_parse(attrs, len, tb, IFA_MAX);
 	/* IPv4: IFA_ADDRESS is the peer on point-to-point links; IPv6 has IFA_LOCAL only there */
 	a = ifa->ifa_family == AF_INET ? (tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS])
 				       : (tb[IFA_ADDRESS] ? tb[IFA_ADDRESS] : tb[IFA_LOCAL]);
-	na.family = ifa->ifa_family;
-	if (!a || nl_attr_len(a) < net_family_len(na.family))
+	if (!a || nl_attr_len(a) < net_family_len(ifa->ifa_family))
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->family = ifa->ifa_family;
+	memcpy(out->addr, nl_attr_data(a), net_family_len(out->family));
+	out->ifindex = (int)ifa->ifa_index;
+	out->prefix = ifa->ifa_prefixlen;
+	out->scope = ifa->ifa_scope;
+	return 0;
+}
+
+static int net_addr_list_cb(const struct nlmsghdr *h, void *arg, struct lxc_error *err)
+{
+	struct net_addr_vec *vec = arg;
+	struct net_addr na;
+
+	if (net_addr_parse(h, &na) < 0 || (vec->ifindex && na.ifindex != vec->ifindex))
 		return 0;
-	memcpy(na.addr, nl_attr_data(a), net_family_len(na.family));
-	na.ifindex = (int)ifa->ifa_index;
-	na.prefix = ifa->ifa_prefixlen;
-	na.scope = ifa->ifa_scope;
 	vec->v = xrealloc(vec->v, (vec->n + 1) * sizeof(*vec->v));
 	vec->v[vec->n++] = na;
 	return 0;
@@ -867,7 +875,8 @@ int net_run(char *const argv[], char *const env_extra[], const char *stdin_data,
 				  errtext[0] ? ": " : "", errtext);
 		else
 			error_set(err, "\"%s\" was killed by signal %d", prog, WTERMSIG(status));
-		err->code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+		if (err)
+			err->code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
 	}
 	return -1;
 }

@@ -139,6 +139,8 @@ struct net_link {
 int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_link *out,
 		 struct lxc_error *err);
 int net_link_list(struct nl_sock *sk, struct net_link **out, size_t *n, struct lxc_error *err);
+/* Decode one RTM_NEWLINK message; -1 when it is not one. */
+int net_link_parse(const struct nlmsghdr *h, struct net_link *out);
 
 /* A new link: every field optional except name and kind. */
 struct net_link_spec {
@@ -179,6 +181,8 @@ struct net_addr {
 int net_addr_add(struct nl_sock *sk, int ifindex, int family, const void *addr, unsigned prefix,
 		 const void *broadcast, struct lxc_error *err);
 int net_addr_del(struct nl_sock *sk, const struct net_addr *a, struct lxc_error *err);
+/* Decode one RTM_NEWADDR message; -1 when it is not one (or not IPv4/IPv6). */
+int net_addr_parse(const struct nlmsghdr *h, struct net_addr *out);
 /* All addresses (ifindex 0) or one device's; *out malloc'd. */
 int net_addr_list(struct nl_sock *sk, int family, int ifindex, struct net_addr **out, size_t *n,
 		  struct lxc_error *err);

@@ -56,6 +56,10 @@ int net_get_stats(pid_t init_pid, struct net_if_info **out, size_t *n, struct lx
 	size_t nlinks = 0, naddrs = 0;
 	struct net_if_info *ifs;
 	int ret = -1;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	*out = NULL;
 	*n = 0;
@@ -111,6 +115,10 @@ int net_link_stats(const char *ifname, unsigned long long *rx, unsigned long lon
 	struct nl_sock sk;
 	struct net_link l;
 	int ret;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	if (nl_open(&sk, NETLINK_ROUTE, err) < 0)
 		return -1;
@@ -121,6 +129,32 @@ int net_link_stats(const char *ifname, unsigned long long *rx, unsigned long lon
 	*rx = l.rx_bytes;
 	*tx = l.tx_bytes;
 	return 0;
+}
+
+/* Whether name exists in pid's namespace (or netns_fd's when pid is 0): true with
+ * err->code EEXIST when it does, or on a failure to look (err->code other). */
+static bool net_name_taken(pid_t pid, int netns_fd, const char *name, struct lxc_error *err)
+{
+	_cleanup_close_ int own = -1;
+	struct nl_sock sk;
+	struct net_link l;
+	int ret;
+
+	if (pid > 0) {
+		own = net_open_netns(pid, err);
+		if (own < 0)
+			return true;
+		netns_fd = own;
+	}
+	if (nl_open_in_netns(&sk, NETLINK_ROUTE, netns_fd, err) < 0)
+		return true;
+	ret = net_link_get(&sk, name, 0, &l, err);
+	nl_close(&sk);
+	if (ret == 0) {
+		err->code = EEXIST;
+		return true;
+	}
+	return err->code != ENODEV;
 }
 
 /* The kernel's answers to a namespace move, in words a user can act on. */
@@ -148,6 +182,10 @@ int net_move_interface_in(pid_t init_pid, const char *host_ifname, const char *n
 	struct net_link l, moved;
 	bool was_up;
 	int ret;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	if (!net_ifname_valid(target))
 		return error_set(err, "\"%s\" is not a valid interface name", target);
@@ -162,6 +200,11 @@ int net_move_interface_in(pid_t init_pid, const char *host_ifname, const char *n
 	if (l.flags & IFF_LOOPBACK) {
 		nl_close(&host);
 		return error_set(err, "interface \"%s\" is a loopback device and cannot be moved", host_ifname);
+	}
+	/* the kernel moves first and renames after: a taken name must be caught before the move */
+	if (net_name_taken(init_pid, 0, target, err)) {
+		nl_close(&host);
+		return err->code == EEXIST ? error_set(err, "an interface named \"%s\" already exists in the container", target) : -1;
 	}
 	was_up = l.flags & IFF_UP;
 	/* down first, as LXC does: the move would close it anyway, and the order is explicit */
@@ -193,6 +236,10 @@ int net_move_interface_out(pid_t init_pid, const char *ifname, const char *orig_
 	struct net_link l, back;
 	bool was_up;
 	int ret;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	if (!net_ifname_valid(target))
 		return error_set(err, "\"%s\" is not a valid interface name", target);
@@ -210,6 +257,10 @@ int net_move_interface_out(pid_t init_pid, const char *ifname, const char *orig_
 	if (l.flags & IFF_LOOPBACK) {
 		nl_close(&csk);
 		return error_set(err, "interface \"%s\" is a loopback device and cannot be moved", ifname);
+	}
+	if (net_name_taken(0, self, target, err)) {
+		nl_close(&csk);
+		return err->code == EEXIST ? error_set(err, "an interface named \"%s\" already exists on the host", target) : -1;
 	}
 	was_up = l.flags & IFF_UP;
 	ret = was_up ? net_link_set_up(&csk, l.ifindex, false, err) : 0;

@@ -163,6 +163,10 @@ int net_check(struct lxc_conf *conf, struct lxc_error *err)
 {
 	struct nl_sock sk;
 	int ret = 0;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	if (conf->n_nets == 0 || net_all_none(conf))
 		return 0;
@@ -399,6 +403,10 @@ int net_create_host_side(const struct lxc_conf *conf, const char *name, pid_t ch
 {
 	struct nl_sock sk;
 	int ret = 0;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	free(st->name);
 	st->name = xstrdup(name ? name : "");
@@ -530,6 +538,10 @@ int net_configure_container_side(const struct lxc_conf *conf, struct lxc_error *
 	struct net_link lo;
 	struct nl_sock sk;
 	int ret = 0;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	if (net_all_none(conf))
 		return 0;
@@ -648,18 +660,19 @@ static int net_return_phys(struct net_state *st, struct nl_sock *host, struct ne
 		return error_prefix(err, NIC_FMT ": returning \"%s\"", sn->index, sn->phys_name);
 	ret = net_find_phys(&csk, sn, sn->phys_ns_ifindex, true, &l, err);
 	if (ret == 0) {
-		(void)net_link_set_up(&csk, l.ifindex, false, NULL);
-		ret = net_link_move(&csk, l.ifindex, 0, self, sn->phys_name, err);
-		if (ret < 0 && err->code == EEXIST) {
-			/* never leave it inside: give it back under a free name, and say so */
-			struct lxc_error e2 = { 0 };
+		struct net_link taken;
+		struct lxc_error e2 = { 0 };
+		/* the kernel moves first and renames after: with its name taken on the host the
+		 * device still comes back, under a name of the kernel's choosing, and we say so */
+		bool clash = net_link_get(host, sn->phys_name, 0, &taken, &e2) == 0;
 
-			if (net_link_move(&csk, l.ifindex, 0, self, "dev%d", &e2) == 0)
-				error_set(err, NIC_FMT ": \"%s\" is taken on the host; the device came back under another name",
-					  sn->index, sn->phys_name);
-		} else if (ret < 0) {
+		(void)net_link_set_up(&csk, l.ifindex, false, NULL);
+		ret = net_link_move(&csk, l.ifindex, 0, self, clash ? "dev%d" : sn->phys_name, err);
+		if (ret < 0)
 			error_prefix(err, NIC_FMT ": failed to move \"%s\" back to the host", sn->index, sn->phys_name);
-		}
+		else if (clash)
+			ret = error_set(err, NIC_FMT ": \"%s\" is taken on the host; the device came back under another name",
+					sn->index, sn->phys_name);
 	} else {
 		error_prefix(err, NIC_FMT ": \"%s\" is no longer in the container", sn->index, sn->phys_name);
 	}
@@ -698,6 +711,10 @@ int net_teardown(struct net_state *st, struct lxc_error *err)
 	struct lxc_error first = { 0 }, e = { 0 };
 	bool failed = false;
 	struct nl_sock host;
+	struct lxc_error local_err = { 0 };
+
+	if (!err)
+		err = &local_err;
 
 	if (st->n_nics == 0)
 		goto out;

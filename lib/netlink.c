@@ -278,6 +278,15 @@ const void *nl_msg_attrs(const struct nlmsghdr *h, size_t hdrlen, size_t *len)
 	return (const char *)h + off;
 }
 
+/* The errno of an NLMSG_ERROR/NLMSG_DONE: negative from the kernel; nonsense (a value no
+ * errno has) becomes EPROTO. */
+static int nl_errno(int code)
+{
+	long v = code < 0 ? -(long)code : (long)code;
+
+	return v > 4095 ? EPROTO : (int)v;
+}
+
 /* The TLVs after an NLMSG_ERROR/NLMSG_DONE payload: the message text and the offset of
  * the attribute the kernel disliked. */
 static void nl_parse_extack(const void *tlvs, size_t len, struct nl_reply *out)
@@ -304,7 +313,7 @@ static enum nl_reply_status nl_parse_error(const struct nlmsghdr *h, struct nl_r
 	memcpy(&code, &e->error, sizeof(code));
 	if (code == 0)
 		return NL_REPLY_DONE;
-	out->code = code < 0 ? -code : code;
+	out->code = nl_errno(code);
 	tlv_off = sizeof(*e);
 	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
 		/* the whole offending request is echoed before the TLVs */
@@ -349,7 +358,7 @@ enum nl_reply_status nl_reply_process(const void *buf, size_t len, uint32_t seq,
 				memcpy(&code, NLMSG_DATA(h), sizeof(code));
 			if (code == 0)
 				return NL_REPLY_DONE;
-			out->code = code < 0 ? -code : code;
+			out->code = nl_errno(code);
 			if ((h->nlmsg_flags & NLM_F_ACK_TLVS) && payload > sizeof(code))
 				nl_parse_extack((const char *)NLMSG_DATA(h) + sizeof(code),
 						payload - sizeof(code), out);
@@ -430,7 +439,8 @@ static int nl_receive(struct nl_sock *sk, nl_msg_cb cb, void *arg, struct lxc_er
 			if (reply.msg[0])
 				return error_sys(err, reply.code, "%s", reply.msg);
 			error_set(err, "%s", strerror(reply.code));
-			err->code = reply.code;
+			if (err)
+				err->code = reply.code;
 			return -1;
 		}
 	}
