@@ -89,6 +89,11 @@ static int net_main(struct lxc_args *args)
 		fputs(usage, stderr);
 		return 0;
 	}
+	if (strcmp(cmd, "start") && strcmp(cmd, "stop") && strcmp(cmd, "restart") && strcmp(cmd, "reload") &&
+	    strcmp(cmd, "force-reload") && strcmp(cmd, "status")) {
+		fputs(usage, stderr);
+		return 2;
+	}
 	if (lxcnet_config_load(&c, config, &err) < 0) {
 		lxcnet_config_free(&c);
 		return applet_fail_error(args, &err);
@@ -101,11 +106,8 @@ static int net_main(struct lxc_args *args)
 		/* LXC runs "stop" then "start"; a stop of a stopped network only says so */
 		net_do_stop(args, &c, &paths);
 		ret = net_do_start(args, &c, &paths);
-	} else if (!strcmp(cmd, "status")) {
-		ret = net_do_status(args, &c, &paths);
 	} else {
-		fputs(usage, stderr);
-		ret = 2;
+		ret = net_do_status(args, &c, &paths);
 	}
 	lxcnet_config_free(&c);
 	return ret;

@@ -296,22 +296,25 @@ char *lxcnet_nft_stop_rules(const struct lxcnet_config *c)
 static const struct {
 	const char *table, *chain;
 	bool insert;
-	const char *spec; /* %1$s = bridge, %2$s = network */
+	const char *spec; /* words; "BRIDGE" and "NETWORK" stand for the configured values */
 } lxcnet_ipt_rules[] = {
-	{ "filter", "INPUT", true, "-i %1$s -p udp --dport 67 -j ACCEPT" },
-	{ "filter", "INPUT", true, "-i %1$s -p tcp --dport 67 -j ACCEPT" },
-	{ "filter", "INPUT", true, "-i %1$s -p udp --dport 53 -j ACCEPT" },
-	{ "filter", "INPUT", true, "-i %1$s -p tcp --dport 53 -j ACCEPT" },
-	{ "filter", "FORWARD", true, "-i %1$s -j ACCEPT" },
-	{ "filter", "FORWARD", true, "-o %1$s -j ACCEPT" },
-	{ "nat", "POSTROUTING", false, "-s %2$s ! -d %2$s -j MASQUERADE" },
-	{ "mangle", "POSTROUTING", false, "-o %1$s -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill" },
+	{ "filter", "INPUT", true, "-i BRIDGE -p udp --dport 67 -j ACCEPT" },
+	{ "filter", "INPUT", true, "-i BRIDGE -p tcp --dport 67 -j ACCEPT" },
+	{ "filter", "INPUT", true, "-i BRIDGE -p udp --dport 53 -j ACCEPT" },
+	{ "filter", "INPUT", true, "-i BRIDGE -p tcp --dport 53 -j ACCEPT" },
+	{ "filter", "FORWARD", true, "-i BRIDGE -j ACCEPT" },
+	{ "filter", "FORWARD", true, "-o BRIDGE -j ACCEPT" },
+	{ "nat", "POSTROUTING", false, "-s NETWORK ! -d NETWORK -j MASQUERADE" },
+	{ "mangle", "POSTROUTING", false, "-o BRIDGE -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill" },
 };
 
+/* Run prog -w -t table op chain spec..., spec's words taken one by one (values from the
+ * config stay single arguments whatever they contain). */
 static int lxcnet_iptables(const char *prog, const char *table, const char *op, const char *chain,
-			   const char *spec, struct lxc_error *err)
+			   const char *spec, const struct lxcnet_config *c, const char *network,
+			   struct lxc_error *err)
 {
-	struct strlist argv = { 0 };
+	struct strlist words = { 0 }, argv = { 0 };
 	int ret;
 
 	strlist_push(&argv, prog);
@@ -320,8 +323,14 @@ static int lxcnet_iptables(const char *prog, const char *table, const char *op, 
 	strlist_push(&argv, table);
 	strlist_push(&argv, op);
 	strlist_push(&argv, chain);
-	strlist_split(&argv, spec, " ");
+	strlist_split(&words, spec, " ");
+	for (size_t i = 0; i < words.len; i++) {
+		const char *w = words.items[i];
+
+		strlist_push(&argv, !strcmp(w, "BRIDGE") ? c->bridge : !strcmp(w, "NETWORK") ? network : w);
+	}
 	ret = net_run(argv.items, NULL, NULL, err);
+	strlist_clear(&words);
 	strlist_clear(&argv);
 	return ret;
 }
@@ -330,24 +339,18 @@ static int lxcnet_iptables_all(const struct lxcnet_config *c, bool add, struct l
 {
 	struct lxc_error e = { 0 };
 
-	if (lxcnet_has_ipv6(c) && lxcnet_true(c->ipv6_nat)) {
-		_cleanup_free_ char *spec = xasprintf("-s %s ! -d %s -j MASQUERADE", c->ipv6_network, c->ipv6_network);
-
-		if (lxcnet_iptables("ip6tables", "nat", add ? "-A" : "-D", "POSTROUTING", spec, &e) < 0 && add) {
-			*err = e;
-			return error_prefix(err, "failed to add the IPv6 NAT rule");
-		}
+	if (lxcnet_has_ipv6(c) && lxcnet_true(c->ipv6_nat) &&
+	    lxcnet_iptables("ip6tables", "nat", add ? "-A" : "-D", "POSTROUTING", "-s NETWORK ! -d NETWORK -j MASQUERADE",
+			    c, c->ipv6_network, &e) < 0 && add) {
+		*err = e;
+		return error_prefix(err, "failed to add the IPv6 NAT rule");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(lxcnet_ipt_rules); i++) {
-		_cleanup_free_ char *spec = NULL;
 		const char *op = add ? (lxcnet_ipt_rules[i].insert ? "-I" : "-A") : "-D";
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		spec = xasprintf(lxcnet_ipt_rules[i].spec, c->bridge, c->network);
-#pragma GCC diagnostic pop
 		/* removal goes on past a missing rule: stop must undo whatever is there */
-		if (lxcnet_iptables("iptables", lxcnet_ipt_rules[i].table, op, lxcnet_ipt_rules[i].chain, spec, &e) < 0 && add) {
+		if (lxcnet_iptables("iptables", lxcnet_ipt_rules[i].table, op, lxcnet_ipt_rules[i].chain,
+				    lxcnet_ipt_rules[i].spec, c, c->network, &e) < 0 && add) {
 			*err = e;
 			return error_prefix(err, "failed to add an iptables rule");
 		}
