@@ -49,7 +49,8 @@ $(BUILD)/.dir:
 	touch $@
 
 $(BUILD)/%.o: %.c $(HEADERS) $(DEPS_STAMP) | $(BUILD)/.dir
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # The default seccomp profile is compiled to BPF at build time (compiling it at
 # every start costs milliseconds): a host-side helper links the same lib/ code.
@@ -64,10 +65,12 @@ $(BUILD)/seccomp_default.o: $(BUILD)/seccomp_default.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/main.o: main.c $(HEADERS) $(DEPS_STAMP) | $(BUILD)/.dir
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/lxc: $(BUILD)/main.o $(APPLET_OBJS) $(LIB_OBJS) $(GEN_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 	@ls -l $@ | awk '{ printf "build/lxc: %d bytes\n", $$5 }'
 
 # A bin directory of lxc-* symlinks for the tests.

@@ -22,7 +22,7 @@ int console_open(struct console *c, const struct lxc_conf *conf, const char *con
 	c->master = c->slave = c->peer_out = c->peer_in = c->log_fd = -1;
 	if (path && strcmp(path, "none") == 0)
 		return 0;
-	if (terminal_openpty("/dev/ptmx", &c->master, &c->slave, NULL, err) < 0)
+	if (terminal_openpty("/dev/ptmx", &c->master, &c->slave, &c->slave_name, err) < 0)
 		return error_prefix(err, "failed to allocate the console");
 	fcntl(c->master, F_SETFL, O_NONBLOCK);
 	if (path && *path) {
@@ -128,6 +128,7 @@ void console_close(struct console *c)
 	if (c->log_fd >= 0)
 		close(c->log_fd);
 	free(c->log_path);
+	free(c->slave_name);
 	memset(c, 0, sizeof(*c));
 	c->master = c->slave = c->peer_out = c->peer_in = c->log_fd = -1;
 }

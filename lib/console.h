@@ -10,7 +10,8 @@
 
 struct console {
 	int master;            /* -1: no console (lxc.console.path = none) */
-	int slave;             /* bind-mounted onto the container's /dev/console */
+	int slave;             /* kept open so the console never hangs up between inits */
+	char *slave_name;      /* "/dev/pts/N": the child reopens it in its own mount namespace */
 	int peer_out;          /* where output is relayed (-F: stdout; lxc.console.path device), -1 */
 	int peer_in;           /* where input comes from (-F: stdin), -1 */
 	int log_fd;

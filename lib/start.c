@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "commands.h"
 #include "hooks.h"
 #include "log.h"
 #include "rexec.h"
 #include "start_internal.h"
 #include "state.h"
+#include "terminal.h"
 #include "utils.h"
 
 /* ---- preparation: everything that can fail before anything is set up ------------- */
@@ -81,12 +83,20 @@ static int start_prepare(struct start_ctx *ctx, struct lxc_error *err)
 		return -1;
 	if (prepare_init_argv(ctx, err) < 0)
 		return -1;
-	if (seccomp_prepare(ctx->conf->seccomp_profile, &ctx->seccomp, err) < 0)
-		return error_prefix(err, "lxc.seccomp.profile");
+	if (seccomp_prepare(ctx->conf->seccomp_profile, NULL, &ctx->seccomp, err) < 0)
+		return -1;
 	if (lsm_prepare(&ctx->lsm, ctx->conf, ctx->name, ctx->lxcpath, err) < 0)
 		return -1;
-	if ((ctx->clone_flags & CLONE_NEWNET) && net_prepare(ctx->conf, &ctx->net, err) < 0)
+	if ((ctx->clone_flags & CLONE_NEWNET) && net_check(ctx->conf, err) < 0)
 		return -1;
+	if (rootfs_prepare(ctx->conf, &ctx->rootfs, err) < 0)
+		return -1;
+	{
+		struct mount_plan_opts mopts = { .has_netns = ctx->clone_flags & CLONE_NEWNET };
+
+		if (mount_plan_compile(ctx->conf, &mopts, &ctx->plan, err) < 0)
+			return -1;
+	}
 	if (ns_open_shared(ctx->conf, ctx->lxcpath, ctx->share_fds, err) < 0)
 		return -1;
 	if (ctx->opts->execute && prepare_memfd(ctx, err) < 0)
@@ -137,8 +147,9 @@ static void cleanup_from_state_file(const struct runtime_paths *paths, const str
 	{
 		struct net_state net = { 0 };
 
-		if (net_state_deserialize(&net, p + cg_len + 1, &err) == 0)
-			net_teardown(&net, name, &err);
+		net_state_init(&net);
+		if (net_state_parse(&net, p + cg_len + 1, &err) == 0)
+			net_teardown(&net, &err);
 		net_state_free(&net);
 	}
 	if (cg_len) {
@@ -239,6 +250,33 @@ static pid_t clone_init(struct start_ctx *ctx, struct lxc_error *err)
 	return pid;
 }
 
+/* lxc.tty.max ptys from the host's devpts, before clone: the child inherits the slaves. */
+static int allocate_ttys(struct start_ctx *ctx, struct lxc_error *err)
+{
+	unsigned n = ctx->conf->tty_max;
+
+	if (!n)
+		return 0;
+	ctx->tty_masters = xmalloc(n * sizeof(int));
+	ctx->tty_slaves = xmalloc(n * sizeof(int));
+	ctx->tty_names = xzalloc(n * sizeof(char *));
+	for (unsigned i = 0; i < n; i++) {
+		if (terminal_openpty("/dev/ptmx", &ctx->tty_masters[i], &ctx->tty_slaves[i], &ctx->tty_names[i], err) < 0)
+			return error_prefix(err, "tty%u", i + 1);
+		ctx->n_ttys++;
+	}
+	return 0;
+}
+
+static void close_tty_slaves(struct start_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_ttys && ctx->tty_slaves; i++) {
+		if (ctx->tty_slaves[i] >= 0)
+			close(ctx->tty_slaves[i]);
+		ctx->tty_slaves[i] = -1;
+	}
+}
+
 /* Parent side of setup, from clone to exec. */
 static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 {
@@ -267,19 +305,13 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		return -1;
 	if (sync_send(ctx->sync_fd[0], SYNC_HOST_DONE, NULL, -1) < 0)
 		return error_sys(err, errno, "failed to continue the start handshake");
-	for (;;) {
-		step = sync_recv(ctx->sync_fd[0], buf, sizeof(buf), &fd);
-		if (step == SYNC_TTY_FD && fd >= 0) {
-			ctx->tty_masters = xrealloc(ctx->tty_masters, (ctx->n_ttys + 1) * sizeof(int));
-			ctx->tty_masters[ctx->n_ttys++] = fd;
-			continue;
-		}
-		if (step == SYNC_SETUP_DONE)
-			break;
-		if (step == SYNC_ERROR)
-			return error_set(err, "%s", buf);
+	step = sync_recv(ctx->sync_fd[0], buf, sizeof(buf), &fd);
+	if (fd >= 0)
+		close(fd);
+	if (step == SYNC_ERROR)
+		return error_set(err, "%s", buf);
+	if (step != SYNC_SETUP_DONE)
 		return error_set(err, "the container's init exited during setup");
-	}
 	if (start_run_hook(ctx, HOOK_START_HOST, err) < 0)
 		return -1;
 	if (sync_send(ctx->sync_fd[0], SYNC_GO, NULL, -1) < 0)
@@ -292,6 +324,7 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		return error_set(err, "the container's init failed before exec");
 	close(ctx->sync_fd[0]);
 	ctx->sync_fd[0] = -1;
+	close_tty_slaves(ctx);
 	return 0;
 }
 
@@ -307,7 +340,7 @@ static void start_teardown(struct start_ctx *ctx)
 	}
 	if (start_run_hook(ctx, HOOK_STOP, &err) < 0)
 		WARN("%s", err.msg);
-	if (net_teardown(&ctx->net, ctx->name, &err) < 0)
+	if (net_teardown(&ctx->net, &err) < 0)
 		WARN("%s", err.msg);
 	if (ctx->cgroup && cgroup_destroy(ctx->cgroup, &err) < 0)
 		WARN("%s", err.msg);
@@ -358,6 +391,8 @@ static int monitor_main(struct start_ctx *ctx)
 	if (cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), &err) < 0)
 		goto fail;
 	if (console_open(&ctx->console, ctx->conf, ctx->opts->console_path, ctx->opts->console_log, &err) < 0)
+		goto fail;
+	if (allocate_ttys(ctx, &err) < 0)
 		goto fail;
 	if (ctx->opts->foreground_console && ctx->console.master >= 0 && ctx->console.peer_out < 0) {
 		ctx->console.peer_out = STDOUT_FILENO;
@@ -462,15 +497,22 @@ static void ctx_free(struct start_ctx *ctx)
 		free(ctx->init_argv);
 	}
 	seccomp_program_free(&ctx->seccomp);
+	rootfs_release(&ctx->rootfs);
+	mount_plan_free(&ctx->plan);
 	lsm_plan_free(&ctx->lsm);
 	ns_close_all(ctx->share_fds);
 	net_state_free(&ctx->net);
 	if (ctx->cgroup)
 		cgroup_ctx_free(ctx->cgroup);
 	console_close(&ctx->console);
+	close_tty_slaves(ctx);
 	for (size_t i = 0; i < ctx->n_ttys; i++)
 		close(ctx->tty_masters[i]);
 	free(ctx->tty_masters);
+	free(ctx->tty_slaves);
+	for (size_t i = 0; i < ctx->n_ttys && ctx->tty_names; i++)
+		free(ctx->tty_names[i]);
+	free(ctx->tty_names);
 	if (ctx->exec_memfd >= 0)
 		close(ctx->exec_memfd);
 	if (ctx->lock_fd >= 0)

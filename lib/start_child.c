@@ -91,36 +91,38 @@ static int apply_prlimits(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 }
 
-/* lxc.tty.max ptys from the container's own devpts; slaves bind-mounted on /dev/ttyN
- * (or /dev/<tty.dir>/ttyN), masters handed to the monitor. */
+/* A pty slave the monitor opened sits on a mount of the host's mount namespace, which
+ * cannot be bind-mounted from ours: reopen it by name through our copy of /dev/pts. */
+static int bind_pty(const char *name, int rootfs_fd, const char *target, int *reopened, struct lxc_error *err)
+{
+	int fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return error_sys(err, errno, "failed to reopen \"%s\"", name);
+	if (mount_bind_fd(fd, rootfs_fd, target, 0, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (reopened)
+		*reopened = fd;
+	else
+		close(fd);
+	return 0;
+}
+
+/* lxc.tty.max: the monitor allocated the ptys on the host's devpts (the container's
+ * own devpts is capped by lxc.pty.max); their slaves are bind-mounted on /dev/ttyN,
+ * or on /dev/<tty.dir>/ttyN with /dev/ttyN symlinks. */
 static int setup_ttys(struct start_ctx *ctx, int rootfs_fd, struct lxc_error *err)
 {
-	_cleanup_close_ int ptmx = -1;
 	const char *dir = ctx->conf->tty_dir;
 
-	if (!ctx->conf->tty_max)
-		return 0;
-	ptmx = openat(rootfs_fd, "dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
-	if (ptmx < 0)
-		return error_sys(err, errno, "failed to open the container's dev/pts/ptmx (lxc.tty.max needs devpts)");
-	for (unsigned i = 1; i <= ctx->conf->tty_max; i++) {
-		_cleanup_close_ int master = -1, slave = -1;
-		_cleanup_free_ char *target = dir && *dir ? xasprintf("dev/%s/tty%u", dir, i) : xasprintf("dev/tty%u", i);
+	for (size_t i = 0; i < ctx->n_ttys; i++) {
+		unsigned n = i + 1;
+		_cleanup_free_ char *target = dir && *dir ? xasprintf("dev/%s/tty%u", dir, n) : xasprintf("dev/tty%u", n);
 
-		if (terminal_openpty_at(ptmx, &master, &slave, err) < 0)
-			return error_prefix(err, "tty%u", i);
-		if (mount_bind_fd(slave, rootfs_fd, target, 0, err) < 0)
-			return -1;
-		if (dir && *dir) {
-			_cleanup_free_ char *link = xasprintf("dev/tty%u", i);
-			_cleanup_free_ char *dest = xasprintf("%s/tty%u", dir, i);
-
-			unlinkat(rootfs_fd, link, 0);
-			if (symlinkat(dest, rootfs_fd, link) < 0)
-				return error_sys(err, errno, "failed to create /dev/tty%u", i);
-		}
-		if (sync_send(ctx->sync_fd[1], SYNC_TTY_FD, NULL, master) < 0)
-			return error_sys(err, errno, "failed to send tty%u to the monitor", i);
+		if (bind_pty(ctx->tty_names[i], rootfs_fd, target, NULL, err) < 0)
+			return error_prefix(err, "tty%u", n);
 	}
 	return 0;
 }
@@ -134,47 +136,52 @@ static int setup_console(struct start_ctx *ctx, int rootfs_fd, struct lxc_error 
 		return 0;
 	if (ctx->conf->tty_dir && *ctx->conf->tty_dir) {
 		alt = xasprintf("dev/%s/console", ctx->conf->tty_dir);
-		if (mount_bind_fd(ctx->console.slave, rootfs_fd, alt, 0, err) < 0)
+		if (bind_pty(ctx->console.slave_name, rootfs_fd, alt, NULL, err) < 0)
 			return -1;
 	}
-	return mount_bind_fd(ctx->console.slave, rootfs_fd, target, 0, err);
+	return bind_pty(ctx->console.slave_name, rootfs_fd, target, NULL, err);
 }
 
+static int child_run_hook(void *data, const char *hook, struct lxc_error *err)
+{
+	struct start_ctx *ctx = data;
+
+	if (!strcmp(hook, "mount"))
+		return start_run_hook(ctx, HOOK_MOUNT, err);
+	if (!strcmp(hook, "autodev"))
+		return start_run_hook(ctx, HOOK_AUTODEV, err);
+	return error_set(err, "unknown hook \"%s\"", hook);
+}
+
+/* rootfs and plan were compiled by the monitor before clone: here they only run */
 static int setup_filesystem(struct start_ctx *ctx, struct lxc_error *err)
 {
-	struct mount_plan plan = { 0 };
-	struct rootfs rootfs = { 0 };
-	int ret = -1;
+	struct mount_exec_ctx exec = {
+		.cgroup_mount = child_cgroup_mount,
+		.run_hook = child_run_hook,
+		.data = ctx,
+	};
 
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return error_sys(err, errno, "failed to make / a slave mount");
 	if (start_run_hook(ctx, HOOK_PRE_MOUNT, err) < 0)
 		return -1;
-	if (rootfs_mount(&rootfs, ctx->conf, ctx->name, ctx->lxcpath, err) < 0)
+	if (rootfs_mount(&ctx->rootfs, err) < 0)
 		return -1;
-	if (mount_plan_build(&plan, ctx->conf, &rootfs, err) < 0)
-		goto out;
-	mount_plan_log(&plan);
-	if (mount_plan_run(&plan, &rootfs, child_cgroup_mount, ctx, err) < 0)
-		goto out;
-	setenv("LXC_ROOTFS_MOUNT", rootfs.mount_path, 1);
-	if (start_run_hook(ctx, HOOK_MOUNT, err) < 0)
-		goto out;
-	if (setup_ttys(ctx, rootfs.fd, err) < 0 || setup_console(ctx, rootfs.fd, err) < 0)
-		goto out;
-	if (ctx->conf->autodev != 0 && start_run_hook(ctx, HOOK_AUTODEV, err) < 0)
-		goto out;
+	if (ctx->rootfs.mount_point)
+		setenv("LXC_ROOTFS_MOUNT", ctx->rootfs.mount_point, 1);
+	exec.rootfs_fd = ctx->rootfs.fd;
+	exec.rootfs_display = ctx->rootfs.mount_point;
+	mount_plan_log(&ctx->plan);
+	if (mount_plan_exec(&ctx->plan, &exec, err) < 0)
+		return -1;
+	if (setup_ttys(ctx, ctx->rootfs.fd, err) < 0 || setup_console(ctx, ctx->rootfs.fd, err) < 0)
+		return -1;
 	if (apply_sysctls(ctx, err) < 0)
-		goto out;
+		return -1;
 	if (lsm_open_attr(&ctx->lsm, err) < 0)
-		goto out;
-	if (rootfs_pivot(&rootfs, err) < 0)
-		goto out;
-	ret = 0;
-out:
-	mount_plan_free(&plan);
-	rootfs_free(&rootfs);
-	return ret;
+		return -1;
+	return rootfs_pivot(&ctx->rootfs, err);
 }
 
 static void build_environment(struct start_ctx *ctx)
@@ -322,7 +329,7 @@ void start_child(struct start_ctx *ctx)
 	}
 	if (set_hostname(ctx, &err) < 0)
 		child_fail(ctx, &err);
-	if ((ctx->clone_flags & CLONE_NEWNET) && net_configure_container_side(ctx->conf, &ctx->net, &err) < 0)
+	if ((ctx->clone_flags & CLONE_NEWNET) && net_configure_container_side(ctx->conf, &err) < 0)
 		child_fail(ctx, &err);
 	if (setup_filesystem(ctx, &err) < 0)
 		child_fail(ctx, &err);

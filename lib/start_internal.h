@@ -10,6 +10,7 @@
 #include "console.h"
 #include "conf.h"
 #include "lsm.h"
+#include "mount.h"
 #include "namespace.h"
 #include "net.h"
 #include "runtime.h"
@@ -20,7 +21,6 @@
 enum sync_step {
 	SYNC_CHILD_READY = 1, /* child: PDEATHSIG set, shared namespaces joined */
 	SYNC_HOST_DONE,       /* monitor: id maps, cgroups, network devices done */
-	SYNC_TTY_FD,          /* child: one tty master fd (SCM_RIGHTS) per message */
 	SYNC_SETUP_DONE,      /* child: filesystem set up, about to drop privileges */
 	SYNC_GO,              /* monitor: start-host hook ran, go and exec */
 	SYNC_ERROR,           /* either side: text follows; the start is aborted */
@@ -35,13 +35,17 @@ struct start_ctx {
 	int clone_flags;
 	int share_fds[NS_COUNT];
 	struct seccomp_program seccomp;
+	struct rootfs rootfs;       /* compiled by the monitor, mounted by the child */
+	struct mount_plan plan;
 	struct lsm_plan lsm;
 	uint64_t caps_keep;
 	struct cgroup_ctx *cgroup;
 	struct net_state net;
 	int sync_fd[2];             /* [0] monitor end, [1] child end */
 	struct console console;
-	int *tty_masters;
+	int *tty_masters;           /* lxc.tty.max ptys: masters stay with the monitor */
+	int *tty_slaves;            /* ... slaves held until init runs */
+	char **tty_names;           /* "/dev/pts/N" of each slave, reopened by the child */
 	size_t n_ttys;
 	char **init_argv;
 	int exec_memfd;             /* lxc-execute: sealed copy of our binary, -1 otherwise */

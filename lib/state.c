@@ -14,6 +14,7 @@
 
 #include "runtime.h"
 #include "state.h"
+#include "sysconf.h"
 #include "utils.h"
 
 static const char *const state_names[STATE_COUNT] = {

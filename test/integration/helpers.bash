@@ -48,7 +48,7 @@ needs() {
 make_busybox() {
 	local name=$1 path
 	path=$(lxc_test_path)
-	LXC_SYSTEM_CONF=/dev/null lxc-create -P "$path" -n "$name" -t busybox ${LXC_TEST_CONFIG:+-f "$LXC_TEST_CONFIG"}
+	lxc-create -P "$path" -n "$name" -t busybox -f "${LXC_TEST_CONFIG:-/dev/null}"
 }
 
 # Stop and destroy every container of the test file's lxcpath, then remove it.
