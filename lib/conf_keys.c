@@ -1,5 +1,6 @@
 /* THE key table: every container key of LXC 1.1 and LXC 5 with its setter, getter,
- * clearer and 1.x name, plus key-name resolution. Network keys are in conf_keys_net.c. */
+ * clearer and 1.x name. Per-NIC keys are in conf_keys_net.c, the handlers of the key
+ * families (cgroup, sysctl, prlimit...) in conf_keys_kv.c, name resolution in conf_ref.c. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,7 +10,6 @@
 
 #include "conf_internal.h"
 #include "log.h"
-
 
 #define F(field) offsetof(struct lxc_conf, field)
 #define FIELD(conf, ref, type) ((type *)((char *)(conf) + (ref)->key->off))
@@ -735,12 +735,6 @@ static int set_include(struct lxc_conf *conf, const struct conf_ref *ref, const 
 	return conf_include(conf, ref, value, err);
 }
 
-static int get_include(struct lxc_conf *conf, const struct conf_ref *ref, struct conf_buf *out,
-		       struct lxc_error *err)
-{
-	return get_list(conf, ref, out, err);
-}
-
 /* ---- the table ------------------------------------------------------------------------------------------- */
 
 #define STR(n, l, field)      { n, l, 0, F(field), 0, set_str, get_str, clr_str }
@@ -754,7 +748,7 @@ static int get_include(struct lxc_conf *conf, const struct conf_ref *ref, struct
 #define KV(n, l, arr, cnt, fl) { n, l, CK_FAMILY | (fl), F(arr), F(cnt), conf_kv_set, conf_kv_get, conf_kv_clear }
 
 const struct conf_key conf_keys[] = {
-	{ "lxc.include", NULL, CK_LIST, F(includes), 0, set_include, get_include, clr_list },
+	{ "lxc.include", NULL, CK_LIST, F(includes), 0, set_include, get_list, clr_list },
 	/* general */
 	{ "lxc.arch", NULL, 0, F(arch_name), 0, set_arch, get_str, clr_arch },
 	{ "lxc.uts.name", "lxc.utsname", 0, F(uts_name), 0, set_uts_name, get_str, clr_str },
