@@ -664,6 +664,19 @@ TEST(conf_load_container_paths)
 		CHECK_GET(conf, "lxc.uts.name", "rc");
 	}
 	conf_free(conf);
+	/* no lxcpath: the system's lxc.lxcpath */
+	{
+		_cleanup_free_ char *sys = put(dir, "lxc.conf", "");
+		_cleanup_free_ char *text = xasprintf("lxc.lxcpath = %s\n", dir);
+
+		free(put(dir, "lxc.conf", text));
+		setenv("LXC_SYSTEM_CONF", sys, 1);
+		conf = conf_new();
+		CHECK(conf_load_container(conf, NULL, "web", NULL, &err) == 0);
+		CHECK_GET(conf, "lxc.uts.name", "web");
+		conf_free(conf);
+		unsetenv("LXC_SYSTEM_CONF");
+	}
 	CHECK(remove_tree(dir, &err) == 0);
 }
 
