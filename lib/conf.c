@@ -314,6 +314,10 @@ int conf_load_container(struct lxc_conf *conf, const char *lxcpath, const char *
 	_cleanup_free_ char *path = NULL;
 	int ret;
 
+	if (!name && !rcfile)
+		return error_set(err, "no container name and no configuration file given");
+	if (!name)
+		name = "";
 	if (!rcfile && !lxcpath) {
 		if (sysconf_load(&sc, err) < 0)
 			return -1;
@@ -323,9 +327,9 @@ int conf_load_container(struct lxc_conf *conf, const char *lxcpath, const char *
 		path = rcfile ? xstrdup(rcfile) : xasprintf("%s/%s/config", lxcpath, name);
 	}
 	if (!path_exists(path))
-		return error_sys(err, ENOENT, "%s: no configuration file \"%s\"", name, path);
+		return error_sys(err, ENOENT, "%s%sno configuration file \"%s\"", name, *name ? ": " : "", path);
 	ret = conf_load_file(conf, path, err);
-	if (ret == 0) {
+	if (ret == 0 && *name) {
 		free(conf->name);
 		conf->name = xstrdup(name);
 	}

@@ -265,7 +265,7 @@ struct lxc_conf {
 	size_t n_lines;
 	bool text_final_newline;      /* the text ends with '\n' (kept byte for byte) */
 	int include_depth;
-	struct strlist includes;      /* lxc.include values of the main file, as written */
+	struct strlist includes;      /* lxc.include values of the main file (and of set/apply), as written */
 	char *name;                   /* container name (conf_load_container), else NULL */
 };
 

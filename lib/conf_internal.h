@@ -56,6 +56,8 @@ enum {
 	CK_HOOK   = 1 << 3,  /* one of lxc.hook.<type> (cleared by lxc.hook) */
 	CK_SPLIT  = 1 << 4,  /* list values split on blanks (cap.drop, group) */
 	CK_NOGET  = 1 << 5,  /* set/clear only (lxc.hook, lxc.net.N) */
+	CK_HOOKS  = 1 << 6,  /* lxc.hook: stands for every lxc.hook.<type> */
+	CK_ICASE  = 1 << 7,  /* family members compare without case (prlimit names) */
 };
 
 struct conf_key {
@@ -72,6 +74,24 @@ struct conf_key {
 /* conf_keys.c */
 extern const struct conf_key conf_keys[];
 extern const size_t conf_n_keys;
+/* conf_keys_kv.c: handlers of the families and structured values */
+int conf_kv_set(struct lxc_conf *conf, const struct conf_ref *ref, const char *value, struct lxc_error *err);
+int conf_kv_get(struct lxc_conf *conf, const struct conf_ref *ref, struct conf_buf *out, struct lxc_error *err);
+void conf_kv_clear(struct lxc_conf *conf, const struct conf_ref *ref);
+int conf_prlimit_set(struct lxc_conf *conf, const struct conf_ref *ref, const char *value, struct lxc_error *err);
+int conf_prlimit_get(struct lxc_conf *conf, const struct conf_ref *ref, struct conf_buf *out, struct lxc_error *err);
+void conf_prlimit_clear(struct lxc_conf *conf, const struct conf_ref *ref);
+int conf_idmap_set(struct lxc_conf *conf, const struct conf_ref *ref, const char *value, struct lxc_error *err);
+int conf_idmap_get(struct lxc_conf *conf, const struct conf_ref *ref, struct conf_buf *out, struct lxc_error *err);
+void conf_idmap_clear(struct lxc_conf *conf, const struct conf_ref *ref);
+int conf_ns_flags_set(struct lxc_conf *conf, const struct conf_ref *ref, const char *value, struct lxc_error *err);
+int conf_ns_flags_get(struct lxc_conf *conf, const struct conf_ref *ref, struct conf_buf *out,
+		      struct lxc_error *err);
+int conf_ns_share_set(struct lxc_conf *conf, const struct conf_ref *ref, const char *value, struct lxc_error *err);
+int conf_ns_share_get(struct lxc_conf *conf, const struct conf_ref *ref, struct conf_buf *out,
+		      struct lxc_error *err);
+void conf_ns_share_clear(struct lxc_conf *conf, const struct conf_ref *ref);
+
 /* conf_keys_net.c */
 extern const struct conf_key conf_net_keys[];
 extern const size_t conf_n_net_keys;

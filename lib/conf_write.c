@@ -206,6 +206,25 @@ static void text_clear(struct lxc_conf *conf, const struct conf_ref *ref, const 
 		append_line(conf, name, "");
 }
 
+/* A NIC's type changed: settings for another type no longer apply, and their lines would
+ * now be refused when the file is read again (they follow the type line). */
+static void drop_other_type_keys(struct lxc_conf *conf, const struct conf_ref *ref)
+{
+	struct conf_net *net;
+
+	if (!(ref->key->flags & CK_NET) || strcmp(ref->key->name, "type") != 0)
+		return;
+	net = conf_net_get(conf, ref->net, false);
+	for (size_t i = 0; i < conf_n_net_keys; i++) {
+		struct conf_ref other = { .key = &conf_net_keys[i], .net = ref->net };
+
+		if (!other.key->arg || (net && (long)net->type == other.key->arg))
+			continue;
+		other.key->clear(conf, &other);
+		remove_covered(conf, &other, (size_t)-1);
+	}
+}
+
 int conf_set_item(struct lxc_conf *conf, const char *key, const char *value, struct lxc_error *err)
 {
 	_cleanup_free_ char *name = NULL;
@@ -219,6 +238,7 @@ int conf_set_item(struct lxc_conf *conf, const char *key, const char *value, str
 	if (apply(conf, key, value, &ref, err) < 0)
 		return -1;
 	name = conf_ref_name(&ref);
+	drop_other_type_keys(conf, &ref);
 	if (conf_value_empty(value)) {
 		text_clear(conf, &ref, name);
 		return 0;
@@ -248,6 +268,7 @@ int conf_clear_item(struct lxc_conf *conf, const char *key, struct lxc_error *er
 	if (ref.net_unindexed && ref.net < 0)
 		return error_set(err, "%s: no network defined yet", key);
 	ref.key->clear(conf, &ref);
+	drop_other_type_keys(conf, &ref);
 	name = conf_ref_name(&ref);
 	text_clear(conf, &ref, name);
 	return 0;

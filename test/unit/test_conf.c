@@ -664,6 +664,19 @@ TEST(conf_load_container_paths)
 		CHECK_GET(conf, "lxc.uts.name", "rc");
 	}
 	conf_free(conf);
+	/* no lxcpath: the system's lxc.lxcpath */
+	{
+		_cleanup_free_ char *sys = put(dir, "lxc.conf", "");
+		_cleanup_free_ char *text = xasprintf("lxc.lxcpath = %s\n", dir);
+
+		free(put(dir, "lxc.conf", text));
+		setenv("LXC_SYSTEM_CONF", sys, 1);
+		conf = conf_new();
+		CHECK(conf_load_container(conf, NULL, "web", NULL, &err) == 0);
+		CHECK_GET(conf, "lxc.uts.name", "web");
+		conf_free(conf);
+		unsetenv("LXC_SYSTEM_CONF");
+	}
 	CHECK(remove_tree(dir, &err) == 0);
 }
 
@@ -734,4 +747,126 @@ TEST(conf_update_legacy_rewrites_keys)
 	free(again);
 	free(path);
 	CHECK(remove_tree(dir, &err) == 0);
+}
+
+TEST(conf_nic_type_change_drops_settings_of_other_types)
+{
+	struct lxc_error err = { 0 };
+	struct lxc_conf *conf = parse("lxc.net.0.type = veth\n"
+				      "lxc.net.0.veth.pair = vp0\n"
+				      "lxc.net.0.link = br0\n"
+				      "lxc.net.0.veth.ipv4.route = 10.9.0.0/16\n",
+				      &err);
+	struct lxc_conf *again;
+	char *text;
+
+	CHECK(conf != NULL);
+	if (!conf)
+		return;
+	CHECK(conf_set_item(conf, "lxc.net.0.type", "macvlan", &err) == 0);
+	text = conf_text(conf);
+	CHECK_STR(text, "lxc.net.0.type = macvlan\nlxc.net.0.link = br0\n");
+	CHECK(conf->nets[0].veth_pair == NULL);
+	CHECK_INT(conf->nets[0].veth_ipv4_routes.len, 0);
+	again = parse(text, &err);
+	CHECK(again != NULL);
+	conf_free(again);
+	free(text);
+	CHECK(conf_clear_item(conf, "lxc.net.0.type", &err) == 0);
+	CHECK(conf_set_item(conf, "lxc.net.0.macvlan.mode", "vepa", &err) < 0);
+	CHECK(strstr(err.msg, "lxc.net.0.type is not set") != NULL);
+	CHECK_INT(conf->n_nets, 1);
+	conf_free(conf);
+}
+
+TEST(conf_canonical_names)
+{
+	static const char *const pairs[][2] = {
+		{ "lxc.utsname", "lxc.uts.name" },
+		{ "lxc.network.ipv4", "lxc.net.0.ipv4.address" },
+		{ "lxc.network.3.ipv6", "lxc.net.3.ipv6.address" },
+		{ "lxc.network.ipv4.gateway", "lxc.net.0.ipv4.gateway" },
+		{ "lxc.network", "lxc.net" },
+		{ "lxc.network.2", "lxc.net.2" },
+		{ "lxc.limit.nofile", "lxc.prlimit.nofile" },
+		{ "lxc.limit", "lxc.prlimit" },
+		{ "lxc.id_map", "lxc.idmap" },
+		{ "lxc.rootfs", "lxc.rootfs.path" },
+		{ "lxc.rootfs.mount", "lxc.rootfs.mount" },
+		{ "lxc.mount", "lxc.mount.fstab" },
+		{ "lxc.console", "lxc.console.path" },
+		{ "lxc.console.logfile", "lxc.console.logfile" },
+		{ "lxc.seccomp", "lxc.seccomp.profile" },
+		{ "lxc.cgroup.dir.monitor", "lxc.cgroup.dir.monitor" },
+		{ "lxc.cgroup.devices.allow", "lxc.cgroup.devices.allow" },
+		{ "lxc.kmsg", "lxc.kmsg" },
+	};
+	static const char *const unknown[] = {
+		"lxc.foo", "lxc.net.x.type", "lxc.net.0.bogus", "lxc.net.type", "lxc.networks", "lxc.cgroup.",
+		"lxc.", "lxc", "", "lxc.hook.bogus", "lxc.namespace.share", "lxc.uts.name.x",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
+		char *c = conf_canonical_key(pairs[i][0]);
+
+		CHECK_STR(c, pairs[i][1]);
+		free(c);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(unknown); i++) {
+		char *c = conf_canonical_key(unknown[i]);
+
+		if (c && strcmp(unknown[i], "lxc.namespace.share") != 0) {
+			printf("#   \"%s\" resolved to \"%s\"\n", unknown[i], c);
+			unit_failures++;
+		}
+		free(c);
+	}
+}
+
+TEST(conf_mount_auto_tokens)
+{
+	static const char *const cases[][2] = {
+		{ "proc sys cgroup", "proc:mixed sys:mixed cgroup" },
+		{ "cgroup:ro cgroup-full:rw", "cgroup-full:rw" },
+		{ "cgroup-full:mixed:force", "cgroup-full:mixed:force" },
+		{ "cgroup:force", "cgroup:force" },
+		{ "sys:rw proc:rw shmounts:/a", "proc:rw sys:rw shmounts:/a" },
+	};
+	struct lxc_error err = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct lxc_conf *conf = conf_new();
+
+		CHECK(conf_apply_item(conf, "lxc.mount.auto", cases[i][0], &err) == 0);
+		CHECK_GET(conf, "lxc.mount.auto", cases[i][1]);
+		conf_free(conf);
+	}
+	{
+		struct lxc_conf *conf = conf_new();
+
+		CHECK_ERR(conf_apply_item(conf, "lxc.mount.auto", "shmounts:", &err), &err, "expected shmounts:HOST");
+		CHECK_ERR(conf_apply_item(conf, "lxc.mount.auto", "cgroup:ro:force:x", &err), &err,
+			  "lxc.mount.auto: unknown file system to mount automatically \"cgroup:ro:force:x\"");
+		CHECK_INT(conf->mount_auto, 0);
+		conf_free(conf);
+	}
+}
+
+TEST(conf_set_item_legacy_new_nic_appends_modern_line)
+{
+	struct lxc_error err = { 0 };
+	struct lxc_conf *conf = parse("lxc.network.type = veth\n", &err);
+	char *text;
+
+	CHECK(conf != NULL);
+	if (!conf)
+		return;
+	CHECK(conf_set_item(conf, "lxc.network.type", "empty", &err) == 0);
+	CHECK(conf_set_item(conf, "lxc.network.flags", "up", &err) == 0);
+	text = conf_text(conf);
+	CHECK_STR(text, "lxc.network.type = veth\nlxc.net.1.type = empty\nlxc.net.1.flags = up\n");
+	free(text);
+	CHECK(conf_set_item(conf, "lxc.net", "x", &err) < 0);
+	CHECK(strstr(err.msg, "lxc.net: only an empty value") != NULL);
+	conf_free(conf);
 }

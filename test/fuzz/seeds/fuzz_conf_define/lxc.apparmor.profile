@@ -1,0 +1,1 @@
+lxc.apparmor.profile=unconfined

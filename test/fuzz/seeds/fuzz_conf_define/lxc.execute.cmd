@@ -1,0 +1,1 @@
+lxc.execute.cmd=/bin/sh

@@ -1,0 +1,1 @@
+lxc.init.cmd=/sbin/init --x

@@ -1,0 +1,1 @@
+lxc.seccomp.profile=/x.seccomp

@@ -1,0 +1,1 @@
+lxc.time.offset.boot=10s
