@@ -125,6 +125,8 @@ struct cgroup_ctx *cgroup_ctx_alloc(void)
 
 	c->unified = -1;
 	c->bpf_fd = -1;
+	for (int i = 0; i < CGS_COUNT; i++)
+		c->stat_fd[i] = -1;
 	cgroup_dev_list_reset(&c->devs, true);
 	return c;
 }
@@ -149,6 +151,7 @@ void cgroup_ctx_free(struct cgroup_ctx *c)
 		free(h->base);
 	}
 	free(c->h);
+	cgroup_stats_close(c);
 	if (c->bpf_fd >= 0)
 		close(c->bpf_fd);
 	cgroup_dev_list_free(&c->devs);
@@ -801,6 +804,7 @@ int cgroup_destroy(struct cgroup_ctx *c, struct lxc_error *err)
 		c->bpf_fd = -1;
 	}
 	c->devs_active = false;
+	cgroup_stats_close(c);
 	for (size_t i = 0; i < c->n; i++) {
 		struct cgroup_hier *h = &c->h[i];
 		struct lxc_error e = { 0 };

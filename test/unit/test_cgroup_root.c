@@ -612,6 +612,49 @@ TEST(cgroup_v1_monitor_pivot)
 	cgroup_ctx_free(c);
 }
 
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* lxc-top reads 100 containers every refresh: the files stay open, no fork/exec. */
+TEST(cgroup_v1_stats_cost)
+{
+	const char *skip = v1_skip();
+	struct cgroup_ctx *c = NULL;
+	struct lxc_error err = { 0 };
+	struct cgroup_stats st;
+	_cleanup_free_ char *name = NULL;
+	double t;
+	int kept = 0;
+
+	if (skip)
+		SKIP(skip);
+	name = test_name("cost");
+	CHECK_OK(cgroup_ctx_new(&c, name, NULL, NULL, &err));
+	if (!c)
+		return;
+	CHECK_OK(cgroup_create(c, &err));
+	CHECK_OK(cgroup_stats_read(c, &st, &err));
+	for (int i = 0; i < CGS_COUNT; i++)
+		kept += c->stat_fd[i] >= 0;
+	CHECK(kept >= 5);
+	t = cpu_ms();
+	for (int i = 0; i < 100; i++)
+		CHECK_OK(cgroup_stats_read(c, &st, &err));
+	t = cpu_ms() - t;
+	printf("# 100 stat reads: %.2f ms CPU (sanitizer build)\n", t);
+	CHECK(t < 20.0 * 3); /* budget 20 ms; ASan+UBSan is ~2-3x slower */
+	CHECK_OK(cgroup_destroy(c, &err));
+	for (int i = 0; i < CGS_COUNT; i++)
+		CHECK(c->stat_fd[i] == -1);
+	CHECK_ERR(cgroup_stats_read(c, &st, &err), &err, "do not exist");
+	cgroup_ctx_free(c);
+}
+
 /* Stopping a frozen container: destroy thaws it so that SIGKILL takes effect. */
 TEST(cgroup_v1_destroy_frozen)
 {
