@@ -1,5 +1,5 @@
-/* Cgroups common to v1 and v2: layout detection, naming, create/enter/destroy, lxc-cgroup
- * get/set, freezer dispatch and crash cleanup. Version specifics live in cgroup_v1.c/_v2.c. */
+/* Cgroups common to v1 and v2: create/enter/destroy, lxc-cgroup get/set, device and freezer
+ * dispatch, crash cleanup. Layout and names: cgroup_layout.c; versions: cgroup_v1.c/_v2.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
