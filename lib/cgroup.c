@@ -1,5 +1,5 @@
-/* Cgroups common to v1 and v2: layout detection, naming, create/enter/destroy, lxc-cgroup
- * get/set, freezer dispatch and crash cleanup. Version specifics live in cgroup_v1.c/_v2.c. */
+/* Cgroups common to v1 and v2: create/enter/destroy, lxc-cgroup get/set, device and freezer
+ * dispatch, crash cleanup. Layout and names: cgroup_layout.c; versions: cgroup_v1.c/_v2.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -125,6 +125,8 @@ struct cgroup_ctx *cgroup_ctx_alloc(void)
 
 	c->unified = -1;
 	c->bpf_fd = -1;
+	for (int i = 0; i < CGS_COUNT; i++)
+		c->stat_fd[i] = -1;
 	cgroup_dev_list_reset(&c->devs, true);
 	return c;
 }
@@ -149,6 +151,7 @@ void cgroup_ctx_free(struct cgroup_ctx *c)
 		free(h->base);
 	}
 	free(c->h);
+	cgroup_stats_close(c);
 	if (c->bpf_fd >= 0)
 		close(c->bpf_fd);
 	cgroup_dev_list_free(&c->devs);
@@ -547,8 +550,9 @@ int cgroup_apply_settings(struct cgroup_ctx *c, const struct lxc_conf *conf, str
 		return cgroup_v2_apply(c, conf, err);
 	case CGROUP_LAYOUT_LEGACY:
 	case CGROUP_LAYOUT_HYBRID:
+		/* common.conf has both kinds: not worth a warning on every start */
 		if (conf->n_cgroup2)
-			WARN("cgroup: ignoring %zu lxc.cgroup2.* setting(s): this host has cgroup v1 controllers",
+			INFO("cgroup: ignoring %zu lxc.cgroup2.* setting(s): this host has cgroup v1 controllers",
 			     conf->n_cgroup2);
 		return cgroup_v1_apply(c, conf, err);
 	default:
@@ -708,6 +712,16 @@ int cgroup_count_procs(struct cgroup_ctx *c, size_t *n, struct lxc_error *err)
 	return 0;
 }
 
+/* A frozen v1 task does not die before it is thawed. */
+static void thaw_v1(struct cgroup_hier *fr, const char *rel)
+{
+	_cleanup_free_ char *path = cgroup_hier_path(fr, rel);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0 && file_write_str_at(fd, "freezer.state", "THAWED", NULL) < 0)
+		DEBUG("cgroup: cannot thaw \"%s\"", path);
+}
+
 /* Kill everything in the tree at dirfd and wait until it is empty. */
 static int hier_kill(struct cgroup_hier *h, int dirfd, struct lxc_error *err)
 {
@@ -762,6 +776,12 @@ int cgroup_destroy(struct cgroup_ctx *c, struct lxc_error *err)
 	_cleanup_free_ char *self_cg = NULL;
 	int ret = 0;
 
+	{
+		struct cgroup_hier *fr = cgroup_find_ctrl(c, "freezer");
+
+		if (fr && fr->rel[CG_LIMIT])
+			thaw_v1(fr, fr->rel[CG_LIMIT]);
+	}
 	/* kill first in every hierarchy: a task may sit in different cgroups per hierarchy */
 	for (size_t i = 0; i < c->n; i++) {
 		struct cgroup_hier *h = &c->h[i];
@@ -784,6 +804,7 @@ int cgroup_destroy(struct cgroup_ctx *c, struct lxc_error *err)
 		c->bpf_fd = -1;
 	}
 	c->devs_active = false;
+	cgroup_stats_close(c);
 	for (size_t i = 0; i < c->n; i++) {
 		struct cgroup_hier *h = &c->h[i];
 		struct lxc_error e = { 0 };
@@ -858,6 +879,12 @@ static int cleanup_one(struct cgroup_ctx *c, const char *cand, struct lxc_error 
 
 		if (fd >= 0 && cgroup_tree_has_procs(fd, &has, NULL) == 0 && has)
 			busy = true;
+	}
+	if (busy && cgroup_find_ctrl(c, "freezer")) {
+		struct cgroup_hier *fr = cgroup_find_ctrl(c, "freezer");
+		_cleanup_free_ char *rel = cgroup_join_rel(fr->base, cand);
+
+		thaw_v1(fr, rel);
 	}
 	for (size_t i = 0; i < c->n; i++) {
 		struct cgroup_hier *h = &c->h[i];

@@ -95,16 +95,21 @@ static int probe_ask(struct probe *p, const char *cmd, int timeout_ms)
 	return result;
 }
 
-/* Reap the probe; returns the signal that killed it (0 when it exited). */
+/* Reap the probe (waiting up to 10 s); returns the signal that killed it, 0 when it
+ * exited, -1 when it is still alive (e.g. frozen: it is left behind, the test fails). */
 static int probe_reap(struct probe *p, bool kill_it)
 {
 	int status = 0;
+	pid_t r = 0;
 
 	if (p->pid <= 0)
 		return 0;
 	if (kill_it)
 		kill(p->pid, SIGKILL);
-	waitpid(p->pid, &status, 0);
+	for (int i = 0; i < 1000 && (r = waitpid(p->pid, &status, WNOHANG)) == 0; i++)
+		usleep(10000);
+	if (r != p->pid)
+		return -1;
 	close(p->cmd);
 	close(p->reply);
 	p->pid = 0;
@@ -442,6 +447,34 @@ TEST(cgroup_v1_stale_and_retry)
 	cgroup_ctx_free(c);
 }
 
+/* A monitor that crashed while the container was frozen: cleanup thaws, kills, removes. */
+TEST(cgroup_v1_cleanup_stale_frozen)
+{
+	const char *skip = v1_skip();
+	struct cgroup_ctx *c = NULL;
+	struct lxc_error err = { 0 };
+	struct probe p = { 0 };
+	struct strlist paths = { 0 };
+	_cleanup_free_ char *name = NULL;
+
+	if (skip)
+		SKIP(skip);
+	name = test_name("crfrz");
+	CHECK_OK(cgroup_ctx_new(&c, name, NULL, NULL, &err));
+	if (!c)
+		return;
+	CHECK_OK(cgroup_create(c, &err));
+	ctx_paths(c, &paths);
+	CHECK(probe_start(&p) == 0);
+	CHECK_OK(cgroup_enter(c, CGROUP_PAYLOAD, p.pid, &err));
+	CHECK_OK(cgroup_freeze(c, true, 5000, &err));
+	cgroup_ctx_free(c);
+	CHECK_OK(cgroup_cleanup_stale(name, NULL, NULL, &err));
+	CHECK_INT(probe_reap(&p, false), SIGKILL);
+	check_gone(&paths);
+	strlist_clear(&paths);
+}
+
 /* A "crashed" monitor: cgroup_cleanup_stale kills the orphan and removes everything. */
 TEST(cgroup_v1_cleanup_stale)
 {
@@ -579,6 +612,74 @@ TEST(cgroup_v1_monitor_pivot)
 	cgroup_ctx_free(c);
 }
 
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* lxc-top reads 100 containers every refresh: the files stay open, no fork/exec. */
+TEST(cgroup_v1_stats_cost)
+{
+	const char *skip = v1_skip();
+	struct cgroup_ctx *c = NULL;
+	struct lxc_error err = { 0 };
+	struct cgroup_stats st;
+	_cleanup_free_ char *name = NULL;
+	double t;
+	int kept = 0;
+
+	if (skip)
+		SKIP(skip);
+	name = test_name("cost");
+	CHECK_OK(cgroup_ctx_new(&c, name, NULL, NULL, &err));
+	if (!c)
+		return;
+	CHECK_OK(cgroup_create(c, &err));
+	CHECK_OK(cgroup_stats_read(c, &st, &err));
+	for (int i = 0; i < CGS_COUNT; i++)
+		kept += c->stat_fd[i] >= 0;
+	CHECK(kept >= 5);
+	t = cpu_ms();
+	for (int i = 0; i < 100; i++)
+		CHECK_OK(cgroup_stats_read(c, &st, &err));
+	t = cpu_ms() - t;
+	printf("# 100 stat reads: %.2f ms CPU (sanitizer build)\n", t);
+	CHECK(t < 20.0 * 3); /* budget 20 ms; ASan+UBSan is ~2-3x slower */
+	CHECK_OK(cgroup_destroy(c, &err));
+	for (int i = 0; i < CGS_COUNT; i++)
+		CHECK(c->stat_fd[i] == -1);
+	CHECK_ERR(cgroup_stats_read(c, &st, &err), &err, "do not exist");
+	cgroup_ctx_free(c);
+}
+
+/* Stopping a frozen container: destroy thaws it so that SIGKILL takes effect. */
+TEST(cgroup_v1_destroy_frozen)
+{
+	const char *skip = v1_skip();
+	struct cgroup_ctx *c = NULL;
+	struct lxc_error err = { 0 };
+	struct probe p = { 0 };
+	_cleanup_free_ char *name = NULL;
+
+	if (skip)
+		SKIP(skip);
+	name = test_name("frz");
+	CHECK_OK(cgroup_ctx_new(&c, name, NULL, NULL, &err));
+	if (!c)
+		return;
+	CHECK_OK(cgroup_create(c, &err));
+	CHECK(probe_start(&p) == 0);
+	CHECK_OK(cgroup_enter(c, CGROUP_PAYLOAD, p.pid, &err));
+	CHECK_OK(cgroup_freeze(c, true, 5000, &err));
+	CHECK_OK(cgroup_destroy(c, &err));
+	CHECK_INT(probe_reap(&p, false), SIGKILL);
+	probe_reap(&p, true);
+	cgroup_ctx_free(c);
+}
+
 /* ---- lxc.mount.auto ------------------------------------------------------------------------- */
 
 /* In a child with its own mount namespace: mount.auto into a scratch rootfs, then run
@@ -708,6 +809,60 @@ TEST(cgroup_v1_mount_auto)
 	cgroup_ctx_free(c);
 	remove_tree(rootfs, &err);
 	remove_tree(evil, &err);
+}
+
+/* cgroup2 (alone, or the hybrid host's cgroup2 mount standing in for a pure v2 host) */
+static int checks_v2_mixed(struct cgroup_ctx *c, const char *cgroot)
+{
+	struct cgroup_hier *h = &c->h[c->unified];
+	_cleanup_free_ char *own = xasprintf("%s/%s", cgroot, h->rel[CG_PAYLOAD]);
+	_cleanup_free_ char *sub = xasprintf("%s/hcg-sub", own), *up = xasprintf("%s/hcg-up", cgroot);
+	_cleanup_free_ char *events = xasprintf("%s/cgroup.events", own);
+
+	return !path_exists(events) + (try_mkdir(sub) != 0) + (try_mkdir(up) != EROFS);
+}
+
+static int checks_v2_full_ro(struct cgroup_ctx *c, const char *cgroot)
+{
+	struct cgroup_hier *h = &c->h[c->unified];
+	_cleanup_free_ char *own = xasprintf("%s/%s", cgroot, h->rel[CG_PAYLOAD]);
+	_cleanup_free_ char *sub = xasprintf("%s/hcg-sub", own), *root = xasprintf("%s/cgroup.procs", cgroot);
+
+	return !path_exists(root) + (try_mkdir(sub) != EROFS);
+}
+
+static int checks_v2_cgns(struct cgroup_ctx *c, const char *cgroot)
+{
+	_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", cgroot), *mine = NULL;
+	_cleanup_free_ char *want = xasprintf("%d", (int)getpid());
+
+	if (file_read(procs, &mine, NULL, NULL) < 0)
+		return 50;
+	mine[strcspn(mine, "\n")] = '\0';
+	return strcmp(mine, want) != 0;
+}
+
+TEST(cgroup_v2_mount_auto)
+{
+	struct cgroup_ctx *c = NULL;
+	struct lxc_error err = { 0 };
+	_cleanup_free_ char *name = test_name("v2mnt"), *rootfs = xstrdup("/tmp/hcg-rootfs.XXXXXX"), *cg = NULL;
+	const char *skip;
+
+	c = v2_ctx(name, NULL, &skip);
+	if (!c)
+		SKIP(skip);
+	CHECK(mkdtemp(rootfs) != NULL);
+	cg = xasprintf("%s/sys/fs/cgroup", rootfs);
+	CHECK_OK(mkdir_p(cg, 0755, &err));
+	CHECK_OK(cgroup_create(c, &err));
+	CHECK_INT(mount_child(c, rootfs, AUTO_CGROUP_MIXED, false, checks_v2_mixed), 0);
+	CHECK_INT(mount_child(c, rootfs, AUTO_CGROUP_FULL_RO, false, checks_v2_full_ro), 0);
+	/* pure v2 with a cgroup namespace: cgroup2 itself on /sys/fs/cgroup, even without :force */
+	CHECK_INT(mount_child(c, rootfs, AUTO_CGROUP_MIXED, true, checks_v2_cgns), 0);
+	CHECK_OK(cgroup_destroy(c, &err));
+	cgroup_ctx_free(c);
+	remove_tree(rootfs, &err);
 }
 
 /* ---- cgroup v2 --------------------------------------------------------------------------------- */
