@@ -47,8 +47,9 @@
 struct rootfs_backend {
 	const char *name;        /* "dir"; also the "NAME:" prefix of lxc.rootfs.path */
 	/* Mount spec (the path after the prefix) on target, an existing directory, in the
-	 * container's mount namespace. flags are MS_* flags, data the filesystem options of
-	 * lxc.rootfs.options (NULL when none). 0 or -1 with err set. */
+	 * container's mount namespace. flags: the MS_RDONLY/NOSUID/NODEV/NOEXEC/atime words of
+	 * lxc.rootfs.options (rootfs_pivot sets them on the top mount again, so a backend may
+	 * ignore them); data: its filesystem options, NULL when none. 0, or -1 with err set. */
 	int (*mount)(const char *spec, const char *target, unsigned long flags, const char *data,
 		     struct lxc_error *err);
 	bool accepts_data;       /* whether filesystem options in lxc.rootfs.options make sense */

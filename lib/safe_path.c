@@ -102,7 +102,10 @@ static int walk(int root_fd, const char *path, int oflags, bool explain_only, st
 		if (copy_name(name, start, len, err) < 0)
 			goto out;
 		if (strcmp(name, "..") == 0) {
-			fail(err, EXDEV, "\"..\" in \"/%s\" is not supported without openat2", rel);
+			if (explain_only) /* no symlink found before it: say what openat2 said */
+				fail_errno(err, ELOOP);
+			else
+				fail(err, EXDEV, "\"..\" in \"/%s\" is not supported without openat2", rel);
 			goto out;
 		}
 		fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -197,8 +200,7 @@ static int open_resolved(int root_fd, const char *path, int oflags, unsigned sfl
 			return fail_errno(err, errno);
 		}
 	}
-	/* the walk may only open the last component with a real access mode, never O_PATH's
-	 * companions that would follow a final symlink */
+	/* no openat2 (kernel < 5.6, or a seccomp filter answering ENOSYS/EPERM) */
 	return walk(root_fd, path, oflags, false, err);
 }
 
