@@ -413,7 +413,7 @@ int net_create_host_side(const struct lxc_conf *conf, const char *name, pid_t ch
 	st->hook_version = conf->hook_version;
 	st->pid = child_pid;
 	st->pid_starttime = net_pid_starttime(child_pid);
-	if (net_all_none(conf))
+	if (conf->n_nets == 0 || net_all_none(conf))
 		return 0;
 	if (st->netns_fd < 0) {
 		/* held until teardown: phys devices must be taken back out of a live namespace */
