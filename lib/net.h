@@ -86,7 +86,11 @@ int net_configure_container_side(const struct lxc_conf *conf, struct lxc_error *
  * first failure. Idempotent: st is emptied of what was undone. */
 int net_teardown(struct net_state *st, struct lxc_error *err);
 
-/* One interface inside a running container, for lxc-info / lxc-ls. */
+/* One interface inside a running container, for lxc-info / lxc-ls. lxc-info prints an
+ * "IP:" line per address of the non-loopback interfaces, then per NIC "Link:" (the veth
+ * host end, else lxc.net.N.link) and the host device's counters from the container's
+ * side: " TX bytes:" = host_rx_bytes, " RX bytes:" = host_tx_bytes (net_link_stats()
+ * for a link that is not a veth peer). */
 struct net_if_info {
 	char name[IFNAMSIZ];
 	int ifindex;

@@ -413,7 +413,7 @@ int net_create_host_side(const struct lxc_conf *conf, const char *name, pid_t ch
 	st->hook_version = conf->hook_version;
 	st->pid = child_pid;
 	st->pid_starttime = net_pid_starttime(child_pid);
-	if (net_all_none(conf))
+	if (conf->n_nets == 0 || net_all_none(conf))
 		return 0;
 	if (st->netns_fd < 0) {
 		/* held until teardown: phys devices must be taken back out of a live namespace */
@@ -617,15 +617,21 @@ static int net_find_phys(struct nl_sock *sk, const struct net_state_nic *sn, int
 	return found < 0 ? -1 : 0;
 }
 
-static void net_restore_mtu(struct nl_sock *host, const struct net_state_nic *sn)
+/* The container may have changed the device's MTU and MAC (lxc.net.N.mtu/hwaddr): the
+ * host gets them back as they were. */
+static void net_restore_phys(struct nl_sock *host, const struct net_state_nic *sn)
 {
+	static const uint8_t zero[6];
 	struct net_link l;
 	struct lxc_error e = { 0 };
 
-	if (!sn->phys_mtu || net_link_get(host, sn->phys_name, 0, &l, &e) < 0 || l.mtu == sn->phys_mtu)
+	if (net_link_get(host, sn->phys_name, 0, &l, &e) < 0)
 		return;
-	if (net_link_set_mtu(host, l.ifindex, sn->phys_mtu, &e) < 0)
+	if (sn->phys_mtu && l.mtu != sn->phys_mtu && net_link_set_mtu(host, l.ifindex, sn->phys_mtu, &e) < 0)
 		WARN(NIC_FMT ": failed to restore the mtu of \"%s\": %s", sn->index, sn->phys_name, e.msg);
+	if (memcmp(sn->phys_mac, zero, 6) && l.has_mac && memcmp(l.mac, sn->phys_mac, 6) &&
+	    net_link_set_mac(host, l.ifindex, sn->phys_mac, &e) < 0)
+		WARN(NIC_FMT ": failed to restore the hwaddr of \"%s\": %s", sn->index, sn->phys_name, e.msg);
 }
 
 static int net_return_phys(struct net_state *st, struct nl_sock *host, struct net_state_nic *sn,
@@ -650,7 +656,7 @@ static int net_return_phys(struct net_state *st, struct nl_sock *host, struct ne
 		}
 		if (strcmp(l.name, sn->phys_name) != 0 && net_link_rename(host, l.ifindex, sn->phys_name, err) < 0)
 			return error_prefix(err, NIC_FMT ": giving \"%s\" its name back", sn->index, sn->phys_name);
-		net_restore_mtu(host, sn);
+		net_restore_phys(host, sn);
 		return 0;
 	}
 	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -678,7 +684,7 @@ static int net_return_phys(struct net_state *st, struct nl_sock *host, struct ne
 	}
 	nl_close(&csk);
 	if (ret == 0)
-		net_restore_mtu(host, sn);
+		net_restore_phys(host, sn);
 	return ret;
 }
 

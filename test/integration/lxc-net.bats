@@ -246,3 +246,26 @@ add_child() {
 	ip netns del "$HN_NS-c1"
 	ip netns del "$HN_NS-c2"
 }
+
+@test "lxc-net with LXC_IPV6_*: address, forwarding, IPv6 NAT table, router advertisements" {
+	cat >> "$LXC_NET_CONFIG" <<-'EOF2'
+	LXC_IPV6_ADDR="fd42:213::1"
+	LXC_IPV6_MASK="64"
+	LXC_IPV6_NETWORK="fd42:213::/64"
+	LXC_IPV6_NAT="true"
+	EOF2
+	run innet lxc-net start
+	[ "$status" -eq 0 ]
+	run ip -n "$HN_NS" -6 addr show hnbr0
+	[[ "$output" == *"inet6 fd42:213::1/64 scope global"* ]]
+	[ "$(innet cat /proc/sys/net/ipv6/conf/all/forwarding)" = 1 ]
+	[ "$(innet cat /proc/sys/net/ipv6/conf/hnbr0/autoconf)" = 0 ]
+	run innet nft list table ip6 lxc
+	[[ "$output" == *"ip6 saddr fd42:213::/64 ip6 daddr != fd42:213::/64"*masquerade* ]]
+	cmdline=$(tr '\0' ' ' < /proc/$(dnsmasq_pid)/cmdline)
+	[[ "$cmdline" == *"--dhcp-range=fd42:213::1,ra-only --listen-address fd42:213::1"* ]]
+	run innet lxc-net stop
+	[ "$status" -eq 0 ]
+	run innet nft list tables
+	[[ "$output" != *lxc* ]]
+}

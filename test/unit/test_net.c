@@ -7,6 +7,7 @@
 #include <linux/veth.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lxc.h"
 #include "lxcnet.h"
@@ -496,6 +497,22 @@ TEST(net_check_messages)
 	CHECK(!net_uses_host_netns(&conf));
 	conf.n_nets = 0;
 	CHECK(!net_uses_host_netns(&conf)); /* no NIC: a new, empty namespace (LXC) */
+}
+
+TEST(net_info_errors_without_a_container)
+{
+	struct lxc_error err = { 0 };
+	struct net_if_info *ifs = (struct net_if_info *)1;
+	size_t n = 7;
+	unsigned long long rx, tx;
+
+	CHECK_ERR(net_get_stats(999999999, &ifs, &n, &err), &err, "container network: failed to open /proc/999999999/ns/net");
+	CHECK(ifs == NULL && n == 0);
+	CHECK_ERR(net_link_stats("hnnope0", &rx, &tx, &err), &err, "no interface \"hnnope0\"");
+	CHECK(net_link_stats("lo", &rx, &tx, &err) == 0);
+	CHECK_ERR(net_move_interface_in(999999999, "lo", "bad/name", &err), &err, "\"bad/name\" is not a valid interface name");
+	CHECK_INT(net_pid_starttime(999999999), 0);
+	CHECK(net_pid_starttime(getpid()) > 0);
 }
 
 /* ---- lxc-net ---------------------------------------------------------------------------------- */

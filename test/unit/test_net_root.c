@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lxc.h"
@@ -281,6 +282,8 @@ TEST(net_root_veth_on_bridge)
 	n.ipv6_gateway_set = true;
 	inet_pton(AF_INET6, "fd42:213:1::1", n.ipv6_gateway);
 	strlist_push(&n.veth_ipv4_routes, "10.213.9.0/24");
+	n.veth_n_rxqueues = 2;
+	n.veth_n_txqueues = 3;
 	conf.nets = &n;
 	conf.n_nets = 1;
 
@@ -297,6 +300,8 @@ TEST(net_root_veth_on_bridge)
 	CHECK(sh_has(",UP>", "ip link show hnvb0"));
 	CHECK(sh_has("link/ether fe:", "ip link show hnvb0"));
 	CHECK(sh_has("10.213.9.0/24 dev hnvb0", "ip route"));
+	CHECK(sh_has("numtxqueues 3 numrxqueues 2", "ip -d link show hnvb0"));
+	CHECK(sh_has("numtxqueues 3 numrxqueues 2", "ip -n hnet-vb-c -d link show lxcnet0tmp"));
 	CHECK(sh_has("lxcnet0tmp", "ip -n hnet-vb-c link"));
 
 	CHECK(ct_configure(&ct, msg) == 0);
@@ -331,6 +336,21 @@ TEST(net_root_veth_on_bridge)
 		CHECK(ifs[i].tx_bytes == ifs[i].host_rx_bytes);
 	}
 	net_if_info_free(ifs, nifs);
+	{
+		/* lxc-ls -f asks this for every container: it must stay cheap */
+		struct timespec t0, t1;
+		double us;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (int i = 0; i < 200; i++) {
+			CHECK(net_get_stats(ct.pid, &ifs, &nifs, &err) == 0);
+			net_if_info_free(ifs, nifs);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		us = ((double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / 200;
+		printf("#   net_get_stats: %.0f us per call (ASan build)\n", us);
+		CHECK(us < 20000);
+	}
 
 	/* the state survives its text form */
 	text = net_state_serialize(&st);
@@ -600,12 +620,14 @@ TEST(net_root_phys_moves_in_and_back)
 	if (!have_root() || !testns_enter(&t, "hnet-ph"))
 		return;
 	/* no dummy module here: one end of a veth pair is the "physical" NIC */
-	shf(NULL, "ip link add hnph0 type veth peer name hnph1 && ip link set hnph0 mtu 1450");
+	shf(NULL, "ip link add hnph0 type veth peer name hnph1 && ip link set hnph0 mtu 1450 && "
+		  "ip link set hnph0 address 02:00:00:21:30:05");
 	before = link_names();
 	nic_init(&n, 0, NET_PHYS);
 	n.link = "hnph0";
 	n.name = "eth5";
 	n.mtu = 1300;
+	n.hwaddr = "02:00:00:21:30:06";
 	n.flags_up = true;
 	n.ipv4 = &a;
 	n.n_ipv4 = 1;
@@ -618,6 +640,7 @@ TEST(net_root_phys_moves_in_and_back)
 	CHECK(ct_configure(&ct, msg) == 0);
 	CHECK(shf(NULL, "ip link show hnph0") != 0);
 	CHECK(sh_has("mtu 1300", "ip -n hnet-ph-c link show eth5"));
+	CHECK(sh_has("link/ether 02:00:00:21:30:06", "ip -n hnet-ph-c link show eth5"));
 	CHECK(sh_has("inet 10.213.6.2/24", "ip -n hnet-ph-c addr show eth5"));
 	CHECK(st.n_nics == 1 && st.nics[0].phys_moved && st.nics[0].phys_ns_ifindex > 0);
 	/* the container stops; its namespace lives on through st.netns_fd */
@@ -628,6 +651,7 @@ TEST(net_root_phys_moves_in_and_back)
 	if (err.msg[0])
 		printf("#   %s\n", err.msg);
 	CHECK(sh_has("mtu 1450", "ip link show hnph0"));
+	CHECK(sh_has("link/ether 02:00:00:21:30:05", "ip link show hnph0"));
 	after = link_names();
 	CHECK_STR(after, before);
 	free(before);
@@ -734,6 +758,25 @@ TEST(net_root_scripts_get_lxc_arguments)
 		       "web net down veth hnsc0|web|down|net|veth|hnbr7|hnsc0\n");
 	free(log);
 	net_state_free(&st);
+
+	/* lxc.hook.version = 1: no arguments, the environment only */
+	conf.hook_version = 1;
+	net_state_init(&st);
+	shf(NULL, "rm -f %s/log", dir);
+	CHECK(ct_start(&ct, "hnet-sc-c", &conf));
+	CHECK(net_create_host_side(&conf, "web", ct.pid, &st, &err) == 0);
+	ct_stop(&ct);
+	CHECK(net_teardown(&st, &err) == 0);
+	net_state_free(&st);
+	{
+		char *path = xasprintf("%s/log", dir);
+
+		CHECK(file_read(path, &log, NULL, &err) == 0);
+		free(path);
+	}
+	CHECK_STR(log, "extra|web|up|net|veth|hnbr7|hnsc0\n|web|down|net|veth|hnbr7|hnsc0\n");
+	free(log);
+	conf.hook_version = 0;
 
 	/* a failing script.up fails the start, and says which key */
 	free(up);
