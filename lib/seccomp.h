@@ -121,9 +121,10 @@ struct seccomp_options {
 };
 
 /* Done early, in the monitor before clone, so that a bad profile fails the start before
- * any setup (forks a short-lived compiler process on a cache miss). profile: a path, "default" (the embedded profile), or NULL/"" for none.
- * LXC's common.seccomp path with no file there also means the embedded profile; a file
- * whose text is the embedded profile's uses the embedded BPF. Other profiles are
+ * any setup (forks a short-lived compiler process on a cache miss). profile: a path,
+ * "default" (the embedded profile), or NULL/"" for none. LXC's common.seccomp path with
+ * no file there also means the embedded profile, and so does a file whose text is the
+ * embedded profile's. Other profiles are
  * compiled with libseccomp and cached by content under opts->cache_dir (root-only, files
  * written atomically and checked against the profile text when read back).
  * opts may be NULL. On success out must be released with seccomp_program_free(). */
@@ -140,9 +141,10 @@ int seccomp_install(const struct seccomp_program *p, int *notify_fd, struct lxc_
 
 void seccomp_program_free(struct seccomp_program *p);
 
-/* Compile a parsed policy into BPF with libseccomp (what prepare does on a cache miss;
- * seccomp/bpfgen uses it at build time). Skipped rules (unknown syscall names) are
- * appended to warnings as "SOURCE:LINE: ..." when warnings is not NULL, else logged. */
+/* Compile a parsed policy into BPF with libseccomp, in this process (seccomp/bpfgen uses
+ * it at build time). Rules skipped (unknown syscall names) or without effect (libseccomp
+ * keeps only the first argument-less rule of a syscall) are reported in warnings as
+ * "SOURCE:LINE: ..." when warnings is not NULL, else logged with WARN. */
 int seccomp_compile(const struct seccomp_policy *p, struct seccomp_program *out, struct strlist *warnings,
 		    struct lxc_error *err);
 
