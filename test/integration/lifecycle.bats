@@ -113,10 +113,11 @@ P() { echo "$LXC_TEST_PATH"; }
 }
 
 @test "two starts: exactly one wins" {
+	a=0 b=0
 	lxc-start -P "$(P)" -n c1 &
 	lxc-start -P "$(P)" -n c1 &
-	wait %1; a=$?
-	wait %2; b=$?
+	wait %1 || a=$?
+	wait %2 || b=$?
 	[ $((a + b)) -eq 1 ]
 	run lxc-start -P "$(P)" -n c1
 	[ "$status" -eq 1 ]
