@@ -7,13 +7,15 @@ set -eu
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES="qemu-system-x86 qemu-utils cpio kmod busybox-static bats coreutils file python3 apparmor openvswitch-switch"
+PACKAGES="qemu-system-x86 qemu-utils cpio kmod xz-utils binutils busybox-static bats coreutils file python3
+ apparmor openvswitch-switch"
 
 [ "$(id -u)" = 0 ] || { echo "deps-vm: must run as root" >&2; exit 1; }
+# one dpkg-query for all: this runs before every `make check-vm`
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' $PACKAGES 2>/dev/null | awk '$2 ~ /^ii/ { print $1 }')
 missing=
 for p in $PACKAGES; do
-	s=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$s" in ii*) ;; *) missing="$missing $p" ;; esac
+	echo "$installed" | grep -qx "$p" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
 	echo "deps-vm: installing:$missing" >&2

@@ -1,13 +1,13 @@
 #!/bin/sh
-# PID 1 of the VM lane's guest after switch_root into the overlay of the host's root: sets up
-# a pure cgroup2 host with AppArmor and the test modules, runs the job's bats files, and
+# PID 1 of the VM lane's guest after switch_root into the overlay of the host's root (whose
+# system mounts test/vm/init-overlay made): loads the test modules, runs the job's bats files,
 # writes their TAP and "hvm-status N" to /dev/ttyS1 (a file on the host), then powers off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb
 umask 022
 results=/dev/ttyS1
 
-say() { echo "hvm-guest: $*"; }
+say() { read -r _up _ < /proc/uptime; echo "hvm-guest: [$_up] $*"; }
 report() { echo "$*" > "$results"; }
 finish() {
 	report "hvm-status $1"
@@ -19,33 +19,8 @@ finish() {
 }
 fail() { say "$*"; report "# hvm: guest setup failed: $*"; finish 125; }
 
-mount -t proc proc /proc || fail "mount /proc"
-mount -t sysfs sysfs /sys || fail "mount /sys"
-[ -c /dev/null ] || mount -t devtmpfs devtmpfs /dev || fail "mount /dev"
-mkdir -p /dev/pts /dev/shm /dev/mqueue
-mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts /dev/pts || fail "mount devpts"
-ln -sf pts/ptmx /dev/ptmx
-# what udev would create: bash's process substitution needs /dev/fd
-ln -sfn /proc/self/fd /dev/fd
-ln -sf /proc/self/fd/0 /dev/stdin
-ln -sf /proc/self/fd/1 /dev/stdout
-ln -sf /proc/self/fd/2 /dev/stderr
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm || fail "mount /dev/shm"
-mount -t mqueue mqueue /dev/mqueue || fail "mount mqueue"
-mount -t tmpfs -o mode=755 tmpfs /run || fail "mount /run"
-mkdir -p /run/lock /run/netns
-mount -t tmpfs -o mode=1777 tmpfs /tmp || fail "mount /tmp"
-mount -t tmpfs -o mode=1777 tmpfs /var/tmp || fail "mount /var/tmp"
-
-# a pure cgroup v2 hierarchy: no v1 anywhere, every controller delegated below the root
-mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup || fail "mount cgroup2"
-for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
-	echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control || fail "enable cgroup controller $c"
-done
-mount -t securityfs securityfs /sys/kernel/security || fail "mount securityfs"
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-mount -t fusectl fusectl /sys/fs/fuse/connections 2>/dev/null
+say "stage 2 started"
+[ -f /sys/fs/cgroup/cgroup.subtree_control ] || fail "stage 1 left no cgroup2 at /sys/fs/cgroup"
 
 for arg in $(cat /proc/cmdline); do
 	case $arg in hvm.job=*) job=${arg#hvm.job=} ;; esac
@@ -54,6 +29,7 @@ done
 . "$job"
 : "${HVM_KVER:?}" "${HVM_KTREE:?}" "${LXC_TOP:?}"
 
+say "loading modules: ${HVM_MODULES:-}"
 # The kernel's modules come from the unpacked package on the shared root.
 mkdir -p "/lib/modules/$HVM_KVER"
 mount --bind "$HVM_KTREE/lib/modules/$HVM_KVER" "/lib/modules/$HVM_KVER" || fail "bind /lib/modules"
@@ -61,6 +37,7 @@ for m in ${HVM_MODULES:-}; do
 	modprobe "$m" || fail "modprobe $m"
 done
 
+say "modules loaded"
 hostname hvm
 ip link set lo up || fail "bring up lo"
 stty -F "$results" raw -echo 2>/dev/null
