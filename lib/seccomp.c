@@ -156,7 +156,7 @@ static void cache_store(const char *path, const char *text, size_t len, const st
 	memcpy(data, &h, sizeof(h));
 	memcpy(data + sizeof(h), text, len);
 	memcpy(data + sizeof(h) + len, prog->insns, code);
-	if (file_write_atomic(path, data, total, 0600, &err) < 0)
+	if (file_write_replace(path, data, total, 0600, &err) < 0)
 		WARN("seccomp cache: %s", err.msg);
 	else
 		DEBUG("seccomp cache: stored \"%s\"", path);

@@ -113,7 +113,7 @@ static int write_state_file(struct start_ctx *ctx, struct lxc_error *err)
 	_cleanup_free_ char *text = xasprintf("%s\n%s\n%s\n%s", ctx->name, ctx->lxcpath, cg, net);
 	_cleanup_free_ char *body = xasprintf("%zu\n%zu\n%s", strlen(cg), strlen(net), text);
 
-	return file_write_atomic(ctx->paths.state, body, strlen(body), 0600, err);
+	return file_write_replace(ctx->paths.state, body, strlen(body), 0600, err);
 }
 
 /* Undo what a monitor recorded in its state file: cgroups and network devices. */
@@ -365,7 +365,7 @@ static int write_pidfile(const char *path, struct lxc_error *err)
 {
 	_cleanup_free_ char *text = xasprintf("%d\n", (int)getpid());
 
-	return file_write_atomic(path, text, strlen(text), 0644, err);
+	return file_write_replace(path, text, strlen(text), 0644, err);
 }
 
 /* The monitor: runs the start and the container's life. Returns the exit code for

@@ -204,7 +204,7 @@ int template_busybox(const char *path, const char *name, const char *rootfs, cha
 		_cleanup_free_ char *f = xasprintf("%s/%s", rootfs, rootfs_files[i].path);
 		size_t len = strlen(rootfs_files[i].text);
 
-		if (file_write_atomic(f, rootfs_files[i].text, len, rootfs_files[i].mode, err) < 0)
+		if (file_write_replace(f, rootfs_files[i].text, len, rootfs_files[i].mode, err) < 0)
 			return -1;
 		chmod(f, rootfs_files[i].mode);
 	}

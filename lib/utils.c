@@ -330,14 +330,15 @@ int file_write_str(const char *path, const char *s, struct lxc_error *err)
 	return file_write_str_at(AT_FDCWD, path, s, err);
 }
 
-int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, struct lxc_error *err)
+static int write_replace(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+			 struct lxc_error *err)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 
 	if (fd < 0)
 		return error_sys(err, errno, "failed to create \"%s\"", tmp);
-	if (write_full(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_full(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
 		int saved = errno;
 
 		close(fd);
@@ -351,6 +352,16 @@ int file_write_atomic(const char *path, const char *data, size_t len, mode_t mod
 		return error_sys(err, saved, "failed to replace \"%s\"", path);
 	}
 	return 0;
+}
+
+int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, struct lxc_error *err)
+{
+	return write_replace(path, data, len, mode, true, err);
+}
+
+int file_write_replace(const char *path, const char *data, size_t len, mode_t mode, struct lxc_error *err)
+{
+	return write_replace(path, data, len, mode, false, err);
 }
 
 int mkdir_p(const char *path, mode_t mode, struct lxc_error *err)

@@ -71,8 +71,11 @@ int file_read_at(int dirfd, const char *path, char **buf, size_t *len, struct lx
 /* Write a string to an existing file (procfs, cgroupfs): one write call. */
 int file_write_str(const char *path, const char *s, struct lxc_error *err);
 int file_write_str_at(int dirfd, const char *path, const char *s, struct lxc_error *err);
-/* Write via tmp + rename in the same directory. */
+/* Write via tmp + rename in the same directory, fsync'ed (configs). */
 int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, struct lxc_error *err);
+/* The same without fsync: atomic, not durable (runtime state under /run, caches,
+ * files of a rootfs being created). */
+int file_write_replace(const char *path, const char *data, size_t len, mode_t mode, struct lxc_error *err);
 int mkdir_p(const char *path, mode_t mode, struct lxc_error *err);
 /* rm -rf without crossing into other file systems or following symlinks. */
 int remove_tree(const char *path, struct lxc_error *err);
