@@ -3,7 +3,6 @@
 //applet: monitor
 #include <regex.h>
 #include <stdio.h>
-#include <sys/wait.h>
 
 #include "applet.h"
 #include "state.h"
@@ -51,8 +50,7 @@ static int monitor_main(struct lxc_args *args)
 		if (ev.type == EVENT_STATE)
 			printf("'%s' changed state to [%s]\n", ev.name, state_name(ev.value));
 		else if (ev.type == EVENT_EXIT)
-			printf("'%s' exited with status [%d]\n", ev.name,
-			       WIFEXITED(ev.value) ? WEXITSTATUS(ev.value) : 128 + WTERMSIG(ev.value));
+			printf("'%s' exited with status [%d]\n", ev.name, ev.value);
 	}
 	event_unlisten(&l);
 	regfree(&re);

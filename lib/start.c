@@ -161,7 +161,6 @@ static void cleanup_from_state_file(const struct runtime_paths *paths, const str
 			cgroup_ctx_free(cg);
 		}
 	}
-	event_broadcast(lxcpath, name, EVENT_STATE, STATE_STOPPED);
 	(void)sc;
 out:
 	unlink(paths->state);
@@ -409,8 +408,8 @@ static int monitor_main(struct start_ctx *ctx)
 	ret = monitor_run(ctx, &err);
 	monitor_set_state(ctx, STATE_STOPPING);
 	start_teardown(ctx);
-	monitor_set_state(ctx, STATE_STOPPED);
-	event_broadcast(ctx->lxcpath, ctx->name, EVENT_EXIT, ctx->init_status);
+	/* STOPPED is announced by the guard once the lock is free, so that
+	 * "lxc-stop && lxc-start" never finds the container still locked */
 	if (ret < 0)
 		WARN("%s", err.msg);
 	if (WIFEXITED(ctx->init_status))
@@ -421,7 +420,6 @@ fail:
 	ERROR("%s", err.msg);
 	monitor_set_state(ctx, STATE_STOPPING);
 	start_teardown(ctx);
-	monitor_set_state(ctx, STATE_STOPPED);
 	msg = xasprintf("ERR %s", err.msg);
 	report_status(ctx, msg);
 	free(msg);
@@ -429,11 +427,12 @@ fail:
 }
 
 /* The guard: waits for the monitor and, if it died without tearing down (killed),
- * undoes what its state file records. It holds the lock until then. */
+ * undoes what its state file records. It holds the lock until then, then announces
+ * STOPPED and the exit code (init's, as the monitor's exit code carries it). */
 static int guard_wait(struct start_ctx *ctx, pid_t monitor)
 {
 	sigset_t set;
-	int status;
+	int status, code;
 
 	/* signals were blocked before the fork; pass them on to the monitor */
 	sigemptyset(&set);
@@ -455,9 +454,13 @@ static int guard_wait(struct start_ctx *ctx, pid_t monitor)
 	}
 	if (path_exists(ctx->paths.state))
 		cleanup_from_state_file(&ctx->paths, ctx->opts->sysconf);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (ctx->lock_fd >= 0)
+		close(ctx->lock_fd);
+	ctx->lock_fd = -1;
+	event_broadcast(ctx->lxcpath, ctx->name, EVENT_STATE, STATE_STOPPED);
+	event_broadcast(ctx->lxcpath, ctx->name, EVENT_EXIT, code);
+	return code;
 }
 
 static int read_status(int fd, struct lxc_error *err)

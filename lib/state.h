@@ -26,7 +26,7 @@ int state_parse_mask(const char *s, unsigned *mask, struct lxc_error *err);
 
 enum event_type {
 	EVENT_STATE,       /* value = enum lxc_state */
-	EVENT_EXIT,        /* value = wait status of init */
+	EVENT_EXIT,        /* value = init's exit code (128 + signal when killed) */
 };
 
 struct lxc_event {
