@@ -14,6 +14,15 @@ struct unit_test {
 
 void unit_register(struct unit_test *t);
 extern int unit_failures;   /* failures of the running test */
+extern const char *unit_skip_reason; /* set by SKIP() */
+
+/* Ends the running test as skipped (TAP "# skip reason"): for tests that need root,
+ * a helper binary or a kernel feature this machine lacks. */
+#define SKIP(reason)                        \
+	do {                                \
+		unit_skip_reason = (reason); \
+		return;                     \
+	} while (0)
 
 #define TEST(name_)                                                          \
 	static void test_##name_(void);                                      \
