@@ -87,6 +87,66 @@ int criu_find(const struct lxc_sysconf *sc, char **path, struct lxc_error *err)
 	return 0;
 }
 
+/* ---- the log ---------------------------------------------------------------------- */
+
+static int criu_errors_from(FILE *f, char *buf, size_t len)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0, used = 0;
+	int found = 0;
+
+	if (len)
+		buf[0] = '\0';
+	while (found < CRIU_LOG_MAX_ERRORS && getline(&line, &cap, f) >= 0) {
+		char *e = strstr(line, "Error (");
+
+		if (!e || strstr(e, "Can't setup RLIMIT_NOFILE"))
+			continue;
+		e[strcspn(e, "\n")] = '\0';
+		if (len > used) {
+			int w = snprintf(buf + used, len - used, "%s%s", found ? "; " : "", e);
+
+			used += w < 0 ? 0 : (size_t)w;
+			if (used >= len)
+				used = len - 1;
+		}
+		found++;
+	}
+	return found;
+}
+
+int criu_log_first_errors(const char *log_path, char *buf, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen(log_path, "re");
+
+	if (len)
+		buf[0] = '\0';
+	if (!f)
+		return -1;
+	return criu_errors_from(f, buf, len);
+}
+
+/* The first errors CRIU wrote to its stderr. */
+static int criu_stderr_errors(const struct criu_conn *c, char *buf, size_t len)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+	size_t cap = 64 * 1024, have = 0;
+	ssize_t n;
+
+	if (len)
+		buf[0] = '\0';
+	if (c->stderr_fd < 0)
+		return 0;
+	text = xmalloc(cap);
+	while (have < cap && (n = pread(c->stderr_fd, text + have, cap - have, (off_t)have)) > 0)
+		have += (size_t)n;
+	if (!have)
+		return 0;
+	f = fmemopen(text, have, "r");
+	return f ? criu_errors_from(f, buf, len) : 0;
+}
+
 /* ---- hardware breakpoints --------------------------------------------------------- */
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -154,9 +214,7 @@ static void criu_child(const char *binary, char **envp, int sock, const int *ext
 	errpipe = fcntl(errpipe, F_DUPFD_CLOEXEC, base);
 	moved[0] = fcntl(in_fd, F_DUPFD_CLOEXEC, base);
 	moved[1] = fcntl(in_fd, F_DUPFD_CLOEXEC, base);
-	moved[2] = fcntl(err_fd >= 0 ? err_fd : 2, F_DUPFD_CLOEXEC, base);
-	if (moved[2] < 0) /* our stderr is closed */
-		moved[2] = fcntl(in_fd, F_DUPFD_CLOEXEC, base);
+	moved[2] = fcntl(err_fd, F_DUPFD_CLOEXEC, base);
 	moved[3] = fcntl(sock, F_DUPFD_CLOEXEC, base);
 	for (size_t i = 0; i < n_extra; i++)
 		moved[4 + i] = fcntl(extra[i], F_DUPFD_CLOEXEC, base);
@@ -192,8 +250,8 @@ static char **criu_env(void)
 	return envp;
 }
 
-static int criu_spawn(struct criu_conn *c, const struct lxc_sysconf *sc, const int *extra_fds, size_t n_extra,
-		      int err_fd, struct lxc_error *err)
+int criu_open(struct criu_conn *c, const struct lxc_sysconf *sc, const int *extra_fds, size_t n_extra,
+	      struct lxc_error *err)
 {
 	_cleanup_free_ char *binary = NULL;
 	_cleanup_free_ char **envp = NULL;
@@ -205,6 +263,7 @@ static int criu_spawn(struct criu_conn *c, const struct lxc_sysconf *sc, const i
 	c->sock = -1;
 	c->pid = -1;
 	c->wait_status = -1;
+	c->stderr_fd = -1;
 	c->binary = NULL;
 	c->log_path = NULL;
 	if (n_extra > 64)
@@ -214,6 +273,17 @@ static int criu_spawn(struct criu_conn *c, const struct lxc_sysconf *sc, const i
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		return error_sys(err, errno, "open /dev/null");
+	/* CRIU's stderr (errors before its log is set up, the whole log with log_to_stderr,
+	 * and its complaint when a kept-open connection is closed) is kept, not shown:
+	 * failures quote it. O_APPEND, so reading it back never moves CRIU's writes. */
+	c->stderr_fd = memfd_create("criu-stderr", MFD_CLOEXEC);
+	if (c->stderr_fd < 0)
+		return error_sys(err, errno, "memfd_create");
+	if (fcntl(c->stderr_fd, F_SETFL, O_APPEND) < 0) {
+		e = errno;
+		close(steal_fd(c->stderr_fd));
+		return error_sys(err, e, "memfd O_APPEND");
+	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return error_sys(err, errno, "pipe");
 	pipe_rd = pipefd[0];
@@ -227,12 +297,12 @@ static int criu_spawn(struct criu_conn *c, const struct lxc_sysconf *sc, const i
 	pid = fork();
 	if (pid < 0) {
 		e = errno;
-		close(c->sock);
-		c->sock = -1;
+		close(steal_fd(c->sock));
+		close(steal_fd(c->stderr_fd));
 		return error_sys(err, e, "fork for %s", binary);
 	}
 	if (pid == 0)
-		criu_child(binary, envp, child_end, extra_fds, n_extra, devnull, err_fd, pipe_wr);
+		criu_child(binary, envp, child_end, extra_fds, n_extra, devnull, c->stderr_fd, pipe_wr);
 
 	/* our copy of the server end must go, or a dead criu would never read as EOF */
 	close(steal_fd(child_end));
@@ -241,8 +311,8 @@ static int criu_spawn(struct criu_conn *c, const struct lxc_sysconf *sc, const i
 		n = read(pipe_rd, &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
 	if (n != 0) {
-		close(c->sock);
-		c->sock = -1;
+		close(steal_fd(c->sock));
+		close(steal_fd(c->stderr_fd));
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		if (n == (ssize_t)sizeof(e))
@@ -253,12 +323,6 @@ static int criu_spawn(struct criu_conn *c, const struct lxc_sysconf *sc, const i
 	c->binary = steal_ptr(binary);
 	DEBUG("started %s swrk 3 as pid %d", c->binary, (int)pid);
 	return 0;
-}
-
-int criu_open(struct criu_conn *c, const struct lxc_sysconf *sc, const int *extra_fds, size_t n_extra,
-	      struct lxc_error *err)
-{
-	return criu_spawn(c, sc, extra_fds, n_extra, -1, err);
 }
 
 static void criu_reap(struct criu_conn *c)
@@ -284,49 +348,18 @@ void criu_close(struct criu_conn *c)
 		c->sock = -1;
 	}
 	criu_reap(c);
+	if (c->stderr_fd >= 0) {
+		char lines[768];
+
+		if (log_enabled(LOG_LEVEL_DEBUG) && criu_stderr_errors(c, lines, sizeof(lines)) > 0)
+			DEBUG("criu stderr: %s", lines);
+		close(c->stderr_fd);
+		c->stderr_fd = -1;
+	}
 	free(c->binary);
 	free(c->log_path);
 	c->binary = NULL;
 	c->log_path = NULL;
-}
-
-/* ---- the log ---------------------------------------------------------------------- */
-
-static int criu_errors_from(FILE *f, char *buf, size_t len)
-{
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0, used = 0;
-	int found = 0;
-
-	if (len)
-		buf[0] = '\0';
-	while (found < CRIU_LOG_MAX_ERRORS && getline(&line, &cap, f) >= 0) {
-		char *e = strstr(line, "Error (");
-
-		if (!e || strstr(e, "Can't setup RLIMIT_NOFILE"))
-			continue;
-		e[strcspn(e, "\n")] = '\0';
-		if (len > used) {
-			int w = snprintf(buf + used, len - used, "%s%s", found ? "; " : "", e);
-
-			used += w < 0 ? 0 : (size_t)w;
-			if (used >= len)
-				used = len - 1;
-		}
-		found++;
-	}
-	return found;
-}
-
-int criu_log_first_errors(const char *log_path, char *buf, size_t len)
-{
-	_cleanup_fclose_ FILE *f = fopen(log_path, "re");
-
-	if (len)
-		buf[0] = '\0';
-	if (!f)
-		return -1;
-	return criu_errors_from(f, buf, len);
 }
 
 /* The log file a request makes CRIU write: log_file (default "criu.log") in the work
@@ -360,6 +393,8 @@ static char *criu_log_hint(const struct criu_conn *c, const char *errmsg)
 
 	if (c->log_path && criu_log_first_errors(c->log_path, lines, sizeof(lines)) > 0)
 		return xasprintf(": see %s: %s", c->log_path, lines);
+	if (criu_stderr_errors(c, lines, sizeof(lines)) > 0)
+		return c->log_path ? xasprintf(": %s (see %s)", lines, c->log_path) : xasprintf(": %s", lines);
 	if (errmsg && *errmsg)
 		return c->log_path ? xasprintf(": %s (see %s)", errmsg, c->log_path) : xasprintf(": %s", errmsg);
 	return c->log_path ? xasprintf(" (see %s)", c->log_path) : xstrdup("");
@@ -607,26 +642,19 @@ int criu_features(struct criu_conn *c, struct criu_features *f, struct lxc_error
 
 int criu_check_usable(const struct lxc_sysconf *sc, struct criu_version *v, struct lxc_error *err)
 {
-	_cleanup_close_ int log_fd = -1, root_fd = -1;
-	_cleanup_free_ char *binary = NULL;
+	_cleanup_close_ int root_fd = -1;
 	struct criu_version ver;
 	struct criu_conn c;
 	struct criu_opts o;
 	struct criu_resp resp;
 	struct criu_req req;
-	char lines[768];
 	int ret;
 
-	/* CRIU logs to its stderr here: a memory file, read once it is done */
-	log_fd = memfd_create("criu-check", MFD_CLOEXEC);
-	if (log_fd < 0)
-		return error_sys(err, errno, "memfd_create");
 	root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
 		return error_sys(err, errno, "open /");
-	if (criu_spawn(&c, sc, NULL, 0, log_fd, err) < 0)
+	if (criu_open(&c, sc, NULL, 0, err) < 0)
 		return -1;
-	binary = xstrdup(c.binary);
 	if (criu_version(&c, &ver, err) < 0) {
 		criu_close(&c);
 		return -1;
@@ -635,22 +663,13 @@ int criu_check_usable(const struct lxc_sysconf *sc, struct criu_version *v, stru
 		*v = ver;
 	criu_opts_init(&o);
 	o.images_dir_fd = root_fd; /* CHECK writes no image; the images dir is only opened */
-	o.log_to_stderr = true;
+	o.log_to_stderr = true;    /* kept by the connection and quoted on failure */
 	criu_req_init(&req, CRIU_REQ_CHECK);
 	req.opts = &o;
 	ret = criu_request(&c, &req, NULL, NULL, &resp, err);
 	criu_resp_free(&resp);
+	if (ret < 0)
+		error_prefix(err, "criu %d.%d (%s) cannot work on this system", ver.major, ver.minor, c.binary);
 	criu_close(&c);
-	if (ret == 0)
-		return 0;
-	if (lseek(log_fd, 0, SEEK_SET) == 0) {
-		_cleanup_fclose_ FILE *f = fdopen(log_fd, "r");
-
-		if (f)
-			log_fd = -1; /* the FILE owns it now */
-		if (f && criu_errors_from(f, lines, sizeof(lines)) > 0)
-			return error_set(err, "criu %d.%d (%s) cannot work on this system: %s", ver.major, ver.minor,
-					 binary, lines);
-	}
-	return error_prefix(err, "criu %d.%d (%s) cannot work on this system", ver.major, ver.minor, binary);
+	return ret;
 }

@@ -36,6 +36,7 @@ struct criu_conn {
 	int sock;          /* our end of the socketpair; -1 once closed */
 	pid_t pid;         /* the `criu swrk` process; -1 once reaped */
 	int wait_status;   /* its wait status once reaped, else -1 */
+	int stderr_fd;     /* a memfd holding what criu wrote to its stderr */
 	char *binary;      /* the criu executed */
 	char *log_path;    /* absolute path of the last request's log file, NULL if unknown */
 };
@@ -59,8 +60,10 @@ int criu_find(const struct lxc_sysconf *sc, char **path, struct lxc_error *err);
 
 /*
  * Starts `criu swrk 3` with the server end of a SOCK_SEQPACKET socketpair on fd 3 and
- * extra_fds[i] on CRIU_EXTRA_FD(i); stdin and stdout are /dev/null, stderr is ours, no
- * other descriptor is inherited, signal mask and SIGCHLD/SIGPIPE dispositions are reset.
+ * extra_fds[i] on CRIU_EXTRA_FD(i); stdin and stdout are /dev/null; stderr is a memory
+ * file of the connection (never our terminal: CRIU writes errors there, e.g. when a
+ * kept-open connection is closed) that failures quote when the log file has nothing.
+ * No other descriptor is inherited; signal mask and SIGCHLD/SIGPIPE dispositions are reset.
  * On a machine whose hardware breakpoints never fire (some VMs; CRIU then waits
  * forever for a task to trap) CRIU is told to stop tasks by syscall tracing instead
  * (CRIU_FAULT=130), unless the caller set CRIU_FAULT. Fails if criu cannot be executed.

@@ -155,10 +155,11 @@ TEST(criu_open_fd_layout_and_exit_status)
 	static const char script[] =
 		"#!/bin/sh\n"
 		"s=\"args $*\nfault ${CRIU_FAULT:-none}\"\n"
-		"for fd in 0 1 3 4 5 6 7 8 9; do\n"
+		"for fd in 0 1 2 3 4 5 6 7 8 9; do\n"
 		"  [ -e /proc/$$/fd/$fd ] && s=\"$s\nfd $fd $(readlink /proc/$$/fd/$fd)\"\n"
 		"done\n"
 		"printf '%b\\n' \"$s\" > \"$HCR_OUT\"\n"
+		"echo '(00.1) Error (fake.c:1): no kernel support for X' >&2\n"
 		"exit 7\n";
 	char *dir = make_tmpdir(), *fake = xasprintf("%s/fake-criu", dir);
 	char *out = xasprintf("%s/out", dir), *extra_path = xasprintf("%s/extra", dir);
@@ -180,7 +181,9 @@ TEST(criu_open_fd_layout_and_exit_status)
 	CHECK(c.sock >= 0 && c.pid > 0);
 	criu_req_init(&req, CRIU_REQ_VERSION);
 	req.keep_open = true;
-	CHECK_ERR(criu_request(&c, &req, NULL, NULL, &resp, &err), &err, "exited with status 7");
+	/* with no log file, what criu wrote to stderr is quoted */
+	CHECK_ERR(criu_request(&c, &req, NULL, NULL, &resp, &err), &err,
+		  "exited with status 7: Error (fake.c:1): no kernel support for X");
 	CHECK(strstr(err.msg, fake) != NULL);
 	CHECK(c.sock == -1 && c.pid == -1 && WIFEXITED(c.wait_status));
 	criu_resp_free(&resp);
@@ -190,7 +193,8 @@ TEST(criu_open_fd_layout_and_exit_status)
 	CHECK(file_read(out, &text, NULL, &err) == 0);
 	want = xasprintf("args swrk 3\n");
 	CHECK(text && str_starts_with(text, want));
-	CHECK(text && strstr(text, "fd 0 /dev/null\nfd 1 /dev/null\nfd 3 socket:["));
+	CHECK(text && strstr(text, "fd 0 /dev/null\nfd 1 /dev/null\nfd 2 /memfd:criu-stderr"));
+	CHECK(text && strstr(text, "\nfd 3 socket:["));
 	free(want);
 	want = xasprintf("fd 4 %s\n", extra_path);
 	CHECK(text && strstr(text, want));
@@ -283,6 +287,7 @@ static void fake_start(struct criu_conn *c, const struct fake_step *steps, size_
 
 	memset(c, 0, sizeof(*c));
 	c->wait_status = -1;
+	c->stderr_fd = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		abort();
 	pid = fork();
@@ -614,6 +619,7 @@ TEST(criu_request_refuses_two_descriptors)
 	memset(&c, 0, sizeof(c));
 	c.sock = sv[0];
 	c.pid = -1;
+	c.stderr_fd = -1;
 	c.binary = xstrdup("fake-criu");
 	iov.iov_base = msg;
 	iov.iov_len = len;
