@@ -10,6 +10,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -210,18 +211,24 @@ static void criu_child(const char *binary, char **envp, int sock, const int *ext
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 
-	/* every source goes above the target range first, so no dup2 clobbers a source */
-	errpipe = fcntl(errpipe, F_DUPFD_CLOEXEC, base);
-	moved[0] = fcntl(in_fd, F_DUPFD_CLOEXEC, base);
-	moved[1] = fcntl(in_fd, F_DUPFD_CLOEXEC, base);
-	moved[2] = fcntl(err_fd, F_DUPFD_CLOEXEC, base);
-	moved[3] = fcntl(sock, F_DUPFD_CLOEXEC, base);
+	/* every source goes above the target range first, so no dup2 clobbers a source;
+	 * the error pipe then sits right above the range and all beyond it is closed */
+	errpipe = fcntl(errpipe, F_DUPFD_CLOEXEC, base + 1);
+	moved[0] = fcntl(in_fd, F_DUPFD_CLOEXEC, base + 1);
+	moved[1] = fcntl(in_fd, F_DUPFD_CLOEXEC, base + 1);
+	moved[2] = fcntl(err_fd, F_DUPFD_CLOEXEC, base + 1);
+	moved[3] = fcntl(sock, F_DUPFD_CLOEXEC, base + 1);
 	for (size_t i = 0; i < n_extra; i++)
-		moved[4 + i] = fcntl(extra[i], F_DUPFD_CLOEXEC, base);
+		moved[4 + i] = fcntl(extra[i], F_DUPFD_CLOEXEC, base + 1);
+	if (errpipe < 0 || dup3(errpipe, base, O_CLOEXEC) < 0)
+		_exit(127);
+	errpipe = base;
 	for (int i = 0; i < base; i++)
 		if (moved[i] < 0 || dup2(moved[i], i) < 0)
 			goto fail;
-	close_fds_from(base, &errpipe, 1);
+	/* close_range needs Linux 5.9; the fallback reads /proc (allocates, but only here) */
+	if (syscall(SYS_close_range, base + 1, ~0U, 0) < 0)
+		close_fds_from(base + 1, NULL, 0);
 	execve(binary, argv, envp);
 fail:
 	e = errno;
@@ -522,6 +529,22 @@ static int criu_reply_notify(struct criu_conn *c, bool ok, const char *op, struc
 	return criu_send(c, &r, op, err);
 }
 
+/* The requests after which CRIU serves another one on the same connection. */
+static bool criu_keeps_open(enum criu_req_type type)
+{
+	switch (type) {
+	case CRIU_REQ_VERSION:
+	case CRIU_REQ_FEATURE_CHECK:
+	case CRIU_REQ_PAGE_SERVER:
+	case CRIU_REQ_PAGE_SERVER_CHLD:
+	case CRIU_REQ_CPUINFO_DUMP:
+	case CRIU_REQ_CPUINFO_CHECK:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int criu_request(struct criu_conn *c, const struct criu_req *req, criu_notify_fn fn, void *data,
 		 struct criu_resp *resp, struct lxc_error *err)
 {
@@ -530,6 +553,10 @@ int criu_request(struct criu_conn *c, const struct criu_req *req, criu_notify_fn
 	bool cb_failed = false;
 
 	memset(resp, 0, sizeof(*resp));
+	if (req->keep_open && !criu_keeps_open(req->type))
+		/* CRIU would end without an answer: say why instead of "criu exited" */
+		return error_set(err, "criu %s: keep_open is only honoured on version, feature-check, page-server and cpuinfo requests",
+				 op);
 	free(c->log_path);
 	c->log_path = criu_log_path(req);
 	if (criu_send(c, req, op, err) < 0)

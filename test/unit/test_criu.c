@@ -645,3 +645,32 @@ TEST(criu_request_refuses_two_descriptors)
 	close(sv[1]);
 	free(msg);
 }
+
+TEST(criu_request_refuses_keep_open_criu_ignores)
+{
+	struct lxc_error err = { 0 };
+	struct criu_resp resp;
+	struct criu_opts o;
+	struct criu_req req;
+	struct criu_conn c;
+	int sv[2];
+	char buf[64];
+
+	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
+	memset(&c, 0, sizeof(c));
+	c.sock = sv[0];
+	c.pid = -1;
+	c.stderr_fd = -1;
+	c.binary = xstrdup("fake-criu");
+	criu_opts_init(&o);
+	criu_req_init(&req, CRIU_REQ_CHECK);
+	req.opts = &o;
+	req.keep_open = true;
+	CHECK_ERR(criu_request(&c, &req, NULL, NULL, &resp, &err), &err,
+		  "criu check: keep_open is only honoured on version, feature-check, page-server and cpuinfo requests");
+	criu_resp_free(&resp);
+	/* nothing was sent */
+	CHECK(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN);
+	criu_close(&c);
+	close(sv[1]);
+}
