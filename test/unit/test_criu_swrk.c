@@ -99,6 +99,17 @@ static char *joined(const struct notes *n)
 	return strlist_join(&n->scripts, ",");
 }
 
+static int count_fds(void)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] != '.';
+	return n;
+}
+
 static pid_t ppid_of(pid_t pid)
 {
 	char path[64], *text = NULL, *close_paren;
@@ -157,12 +168,13 @@ TEST(criu_live_dump_and_restore)
 	struct criu_req req;
 	struct criu_conn c;
 	char *dir, *order, *img;
-	int dirfd, status;
+	int dirfd, status, fds;
 	pid_t pid;
 	const char *why = live_missing();
 
 	if (why)
 		SKIP(why);
+	fds = count_fds();
 	dir = make_images_dir(&dirfd);
 	CHECK(dir && dirfd >= 0);
 	pid = start_sleeper();
@@ -235,6 +247,7 @@ TEST(criu_live_dump_and_restore)
 	strlist_clear(&dn.scripts);
 	strlist_clear(&rn.scripts);
 	drop_images_dir(dir, dirfd);
+	CHECK_INT(count_fds(), fds); /* no descriptor left behind by either criu process */
 }
 
 /* A refused notification makes CRIU abort: the dump fails with our error, the process
