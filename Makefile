@@ -97,18 +97,34 @@ fuzz: $(DEPS_STAMP)
 	@sh test/fuzz/run.sh $${FUZZ_SECONDS:-60}
 
 # ---- install ----------------------------------------------------------------------------
+# Configs that belong under /etc are installed only when absent (the user's stay).
+SYSCONFDIR ?= /etc
+CONFIG_FILES = $(filter-out conf/default.conf conf/lxc-net.default conf/lxc.default,$(wildcard conf/*.conf))
 install: $(BUILD)/lxc
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lxc/config \
-	  $(DESTDIR)$(PREFIX)/share/lxc/templates $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lxc/config/common.conf.d \
+	  $(DESTDIR)$(PREFIX)/share/lxc/config/userns.conf.d $(DESTDIR)$(PREFIX)/share/lxc/templates \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(SYSCONFDIR)/lxc \
+	  $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/init.d \
+	  $(DESTDIR)$(SYSCONFDIR)/init
 	install -m 0755 $(BUILD)/lxc $(DESTDIR)$(PREFIX)/bin/lxc
 	for a in $$($(BUILD)/lxc --list); do ln -sf lxc $(DESTDIR)$(PREFIX)/bin/$$a; done
-	cp -R conf/. $(DESTDIR)$(PREFIX)/share/lxc/config/
+	install -m 0644 $(CONFIG_FILES) $(DESTDIR)$(PREFIX)/share/lxc/config/
+	install -m 0644 conf/common.conf.d/README $(DESTDIR)$(PREFIX)/share/lxc/config/common.conf.d/
+	install -m 0644 conf/userns.conf.d/README $(DESTDIR)$(PREFIX)/share/lxc/config/userns.conf.d/
 	install -m 0644 seccomp/default.seccomp $(DESTDIR)$(PREFIX)/share/lxc/config/common.seccomp
-	for t in templates/lxc-*; do [ -f "$$t" ] && install -m 0755 $$t $(DESTDIR)$(PREFIX)/share/lxc/templates/; done; true
-	for m in doc/*.1; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
-	for m in doc/*.5; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
-	install -m 0644 conf/bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/_lxc 2>/dev/null || true
+	[ -e $(DESTDIR)$(SYSCONFDIR)/lxc/default.conf ] || install -m 0644 conf/default.conf $(DESTDIR)$(SYSCONFDIR)/lxc/default.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/lxc-net ] || install -m 0644 conf/lxc-net.default $(DESTDIR)$(SYSCONFDIR)/default/lxc-net
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/lxc ] || install -m 0644 conf/lxc.default $(DESTDIR)$(SYSCONFDIR)/default/lxc
+	install -m 0644 conf/init/systemd/*.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	install -m 0755 conf/init/sysvinit/* $(DESTDIR)$(SYSCONFDIR)/init.d/
+	install -m 0644 conf/init/upstart/*.conf $(DESTDIR)$(SYSCONFDIR)/init/
+	for t in templates/lxc-*; do [ -f "$$t" ] && install -m 0755 $$t $(DESTDIR)$(PREFIX)/share/lxc/templates/ || true; done
+	for a in $$($(BUILD)/lxc --list | sed 's/^lxc-//'); do \
+	  $(BUILD)/lxc --man $$a > $(DESTDIR)$(PREFIX)/share/man/man1/lxc-$$a.1; done
+	$(BUILD)/lxc --man lxc.container.conf > $(DESTDIR)$(PREFIX)/share/man/man5/lxc.container.conf.5
+	$(BUILD)/lxc --completion > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/_lxc
+	for a in $$($(BUILD)/lxc --list); do ln -sf _lxc $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$a; done
 	@echo "installed into $(DESTDIR)$(PREFIX)"
 
 # ---- demo, bench, size --------------------------------------------------------------------

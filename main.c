@@ -312,6 +312,8 @@ static int multicall_main(int argc, char **argv)
 			"Usage: lxc APPLET [ARGS...]  or  lxc-APPLET [ARGS...]\n"
 			"       lxc --list             list the applets\n"
 			"       lxc --install DIR      create lxc-* symlinks in DIR\n"
+			"       lxc --man APPLET       a man page (also: --man lxc.container.conf)\n"
+			"       lxc --completion       bash completion for the lxc-* tools\n"
 			"       lxc --version\n");
 		return argc < 2 ? 1 : 0;
 	}
@@ -322,6 +324,23 @@ static int multicall_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("%s\n", LXC_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--man") && argc == 3) {
+		if (!strcmp(argv[2], "lxc.container.conf")) {
+			docs_man_conf();
+			return 0;
+		}
+		a = find_applet(argv[2]);
+		if (!a) {
+			fprintf(stderr, "lxc: applet not found: %s\n", argv[2]);
+			return 127;
+		}
+		docs_man_applet(a);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--completion")) {
+		docs_completion(applets, ARRAY_SIZE(applets));
 		return 0;
 	}
 	if (!strcmp(argv[1], "--install")) {

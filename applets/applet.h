@@ -55,4 +55,9 @@ int applet_apply_defines(struct lxc_conf *conf, const struct strlist *defines, s
 /* Use lxc.log.file / lxc.log.level unless -o / -l were given. */
 void applet_container_log(const struct lxc_args *args, const struct lxc_conf *conf);
 
+/* applets/docs.c */
+void docs_man_applet(const struct applet *a);
+void docs_man_conf(void);
+void docs_completion(const struct applet *const *applets, size_t n);
+
 #endif
