@@ -526,6 +526,7 @@ static void ctx_free(struct start_ctx *ctx)
 int container_start(struct start_options *opts, int *exit_status, struct lxc_error *err)
 {
 	struct start_ctx ctx;
+	struct terminal_state term = { .fd = -1 };
 	int pipefd[2], ret = -1;
 	sigset_t set, old;
 	pid_t pid;
@@ -590,6 +591,9 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 		_exit(monitor_main(&ctx));
 	}
 	close(pipefd[1]);
+	/* lxc-start -F: the terminal talks to the container's console, key by key */
+	if (opts->foreground_console)
+		terminal_raw(STDIN_FILENO, &term);
 	ret = read_status(pipefd[0], err);
 	close(pipefd[0]);
 	if (!opts->daemonize || ret < 0) {
@@ -598,6 +602,7 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 		if (!opts->daemonize)
 			*exit_status = code;
 	}
+	terminal_restore(&term);
 out:
 	ctx_free(&ctx);
 	sigprocmask(SIG_SETMASK, &old, NULL);

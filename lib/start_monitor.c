@@ -43,8 +43,9 @@ static void watch(struct monitor *m, int fd, uint64_t tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
 
-	if (fd >= 0 && epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		WARN("epoll_ctl failed for fd %d", fd);
+	/* EPERM: a regular file or /dev/null as stdin, which has nothing to wait for */
+	if (fd >= 0 && epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 && errno != EPERM)
+		WARN("epoll_ctl failed for fd %d: %s", fd, strerror(errno));
 }
 
 static void unwatch(struct monitor *m, int fd)
