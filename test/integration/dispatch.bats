@@ -84,3 +84,66 @@ load helpers
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'invalid log priority "NOPE"'* ]]
 }
+
+# ---- the common options on a real applet (lxc-info on a stopped container) ----------
+
+common_setup() {
+	CP=$(mktemp -d /tmp/lxc-common.XXXXXX)
+	mkdir "$CP/c1"
+	printf 'lxc.uts.name = fromconfig\n' > "$CP/c1/config"
+}
+
+@test "-n and a positional NAME, -P and --lxcpath" {
+	common_setup
+	run lxc-info -P "$CP" -n c1 -s
+	[ "$output" = "State:          STOPPED" ]
+	run lxc-info --lxcpath="$CP" c1 -s
+	[ "$output" = "State:          STOPPED" ]
+	run lxc-info --name=c1 -P "$CP" -c lxc.uts.name
+	[ "$output" = "lxc.uts.name = fromconfig" ]
+	run lxc-info -s
+	[ "$status" -eq 1 ]
+	[ "$output" = "lxc-info: No container name specified" ]
+	rm -rf "$CP"
+}
+
+@test "--rcfile replaces the container's config" {
+	common_setup
+	printf 'lxc.uts.name = fromrcfile\n' > "$CP/other.conf"
+	run lxc-info -P "$CP" -n c1 --rcfile "$CP/other.conf" -c lxc.uts.name
+	[ "$output" = "lxc.uts.name = fromrcfile" ]
+	rm -rf "$CP"
+}
+
+@test "-o and -l write the log file at the given priority" {
+	common_setup
+	log="$CP/log"
+	run lxc-start -P "$CP" -n nosuch -o "$log" -l DEBUG
+	[ "$status" -eq 1 ]
+	grep -q 'lxc-start nosuch .* ERROR .*nosuch doesn'"'"'t exist' "$log"
+	run lxc-start -P "$CP" -n nosuch --logfile="$log.2" --logpriority=FATAL
+	[ ! -s "$log.2" ]
+	rm -rf "$CP"
+}
+
+@test "-q silences error messages, the exit status stays" {
+	common_setup
+	run lxc-start -P "$CP" -n nosuch -q
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	run lxc-start -P "$CP" -n nosuch --quiet
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	rm -rf "$CP"
+}
+
+@test "an unknown name creates nothing" {
+	common_setup
+	before=$(ls -R "$CP"; ls /run/lxc/c 2>/dev/null)
+	for t in lxc-start lxc-stop lxc-info lxc-attach lxc-freeze lxc-console lxc-destroy lxc-cgroup; do
+		run $t -P "$CP" -n typo
+		[ "$status" -ne 0 ]
+	done
+	[ "$(ls -R "$CP"; ls /run/lxc/c 2>/dev/null)" = "$before" ]
+	rm -rf "$CP"
+}
