@@ -502,7 +502,7 @@ static int net_default_route(struct nl_sock *sk, const struct conf_net *n, int f
 		return 0;
 	inet_ntop(family, gw, text, sizeof(text));
 	/* a gateway outside every configured prefix: reach it on the link first, as LXC does */
-	if (err->code == ENETUNREACH) {
+	if (err->code == ENETUNREACH || err->code == EHOSTUNREACH) {
 		if (net_route_add(sk, family, gw, family == AF_INET ? 32 : 128, NULL, ifindex, err) == 0 &&
 		    net_route_add(sk, family, NULL, 0, gw, ifindex, err) == 0)
 			return 0;
