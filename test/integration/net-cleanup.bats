@@ -102,13 +102,16 @@ stopped() {
 	hr_start c5
 	init=$(hr_pid c5)
 	monitor=$(ppid_of "$init")
+	guard=$(ppid_of "$monitor")
 	[ "$monitor" -gt 1 ]
+	[ "$guard" -gt 1 ]
 	kill -9 "$monitor"
 	wait_until "stopped c5"
 	wait_until '[ "$(hr_links)" = "$before" ]'
 	[ "$(hr_links)" = "$before" ]
 	wait_until "[ ! -d /proc/$init ]"
 	wait_until "grep -q '^down c5 net down veth hrbr4 veth' $LXC_TEST_PATH/c5.down"
+	wait_until "[ ! -d /proc/$guard ]"
 	# and it starts again
 	hr_start c5
 	hr_stop c5
