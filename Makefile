@@ -109,6 +109,9 @@ install: $(BUILD)/lxc
 	for m in doc/*.1; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
 	for m in doc/*.5; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
 	install -m 0644 conf/bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/_lxc 2>/dev/null || true
+	# the config new containers start from (veth on lxcbr0); an existing one is the admin's
+	[ -e $(DESTDIR)/etc/lxc/default.conf ] || { install -d $(DESTDIR)/etc/lxc && \
+	  install -m 0644 conf/default.conf $(DESTDIR)/etc/lxc/default.conf; }
 	@echo "installed into $(DESTDIR)$(PREFIX)"
 
 # ---- demo, bench, size --------------------------------------------------------------------
