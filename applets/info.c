@@ -3,6 +3,7 @@
 //applet: info
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "applet.h"
@@ -87,20 +88,36 @@ static void print_links(const struct container_info *ci)
 	}
 }
 
+static int ip_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* All addresses, IPv4 and IPv6 together, sorted as strings: LXC's get_ips order. */
+static void all_ips(const struct container_info *ci, struct strlist *out)
+{
+	for (size_t i = 0; i < ci->ipv4.len; i++)
+		strlist_push(out, ci->ipv4.items[i]);
+	for (size_t i = 0; i < ci->ipv6.len; i++)
+		strlist_push(out, ci->ipv6.items[i]);
+	if (out->len > 1)
+		qsort(out->items, out->len, sizeof(char *), ip_cmp);
+}
+
 static void print_json(const char *name, const struct container_info *ci)
 {
+	struct strlist ips = { 0 };
 	struct json j;
 
+	all_ips(ci, &ips);
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
 	json_string(&j, "name", name);
 	json_string(&j, "state", state_name(ci->state));
 	json_int(&j, "pid", ci->pid > 0 ? ci->pid : 0);
 	json_array_begin(&j, "ips");
-	for (size_t i = 0; i < ci->ipv4.len; i++)
-		json_string(&j, NULL, ci->ipv4.items[i]);
-	for (size_t i = 0; i < ci->ipv6.len; i++)
-		json_string(&j, NULL, ci->ipv6.items[i]);
+	for (size_t i = 0; i < ips.len; i++)
+		json_string(&j, NULL, ips.items[i]);
 	json_array_end(&j);
 	json_array_begin(&j, "links");
 	for (size_t i = 0; i < ci->n_links; i++) {
@@ -121,6 +138,7 @@ static void print_json(const char *name, const struct container_info *ci)
 	}
 	json_object_end(&j);
 	json_end(&j);
+	strlist_clear(&ips);
 }
 
 static int print_keys(struct lxc_args *args)
@@ -192,10 +210,12 @@ static int info_main(struct lxc_args *args)
 		if (all || opt.pid)
 			printf("%-15s %d\n", "PID:", (int)ci.pid);
 		if (all || opt.ips) {
-			for (size_t i = 0; i < ci.ipv4.len; i++)
-				printf("%-15s %s\n", "IP:", ci.ipv4.items[i]);
-			for (size_t i = 0; i < ci.ipv6.len; i++)
-				printf("%-15s %s\n", "IP:", ci.ipv6.items[i]);
+			struct strlist ips = { 0 };
+
+			all_ips(&ci, &ips);
+			for (size_t i = 0; i < ips.len; i++)
+				printf("%-15s %s\n", "IP:", ips.items[i]);
+			strlist_clear(&ips);
 		}
 		if ((all || opt.stats) && ci.have_stats) {
 			print_stats(&ci);

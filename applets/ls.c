@@ -116,7 +116,7 @@ static char *cell(const struct row *r, const char *col)
 	if (!strcmp(col, "GROUPS"))
 		return r->conf && r->conf->groups.len ? strlist_join(&r->conf->groups, ",") : xstrdup("-");
 	if (!strcmp(col, "INTERFACE"))
-		return ci->interfaces.len ? strlist_join(&ci->interfaces, ",") : xstrdup("-");
+		return ci->interfaces.len ? strlist_join(&ci->interfaces, ", ") : xstrdup("-");
 	if (!strcmp(col, "IPV4"))
 		return ci->ipv4.len ? strlist_join(&ci->ipv4, ", ") : xstrdup("-");
 	if (!strcmp(col, "IPV6"))

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "namespace.h"
+#include "net.h"
 #include "runtime.h"
 #include "utils.h"
 
@@ -45,9 +46,9 @@ int ns_clone_flags(const struct lxc_conf *conf, int *flags, struct lxc_error *er
 
 	if (conf->n_idmaps)
 		f |= CLONE_NEWUSER;
-	for (size_t i = 0; i < conf->n_nets; i++)
-		if (conf->nets[i].type == NET_NONE)
-			f &= ~CLONE_NEWNET;
+	/* LXC's rule: only NICs that are all "none" share the host's network namespace */
+	if (!conf->ns_clone && !conf->ns_share[NS_NET] && net_uses_host_netns(conf))
+		f &= ~CLONE_NEWNET;
 	if (conf->ns_clone)
 		f = conf->ns_clone;
 	f &= ~conf->ns_keep;

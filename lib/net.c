@@ -94,8 +94,8 @@ static int net_link_one_cb(const struct nlmsghdr *h, void *arg, struct lxc_error
 	return net_link_parse(h, arg) < 0 ? error_set(err, "unexpected reply to RTM_GETLINK") : 0;
 }
 
-int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_link *out,
-		 struct lxc_error *err)
+static int net_link_get_nsid(struct nl_sock *sk, int netnsid, const char *name, int ifindex,
+			     struct net_link *out, struct lxc_error *err)
 {
 	struct nl_msg m;
 	struct ifinfomsg *ifi;
@@ -105,6 +105,8 @@ int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_l
 	ifi = nl_msg_reserve(&m, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
+	if (netnsid >= 0)
+		nl_attr_put_s32(&m, IFLA_TARGET_NETNSID, netnsid);
 	if (!ifindex) {
 		if (!name || !net_ifname_valid(name)) {
 			nl_msg_free(&m);
@@ -125,6 +127,18 @@ int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_l
 			error_sys(err, ENODEV, "no interface \"%s\"", name);
 	}
 	return ret;
+}
+
+int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_link *out,
+		 struct lxc_error *err)
+{
+	return net_link_get_nsid(sk, -1, name, ifindex, out, err);
+}
+
+int net_link_get_peer(struct nl_sock *sk, int netnsid, int ifindex, struct net_link *out,
+		      struct lxc_error *err)
+{
+	return net_link_get_nsid(sk, netnsid, NULL, ifindex, out, err);
 }
 
 struct net_link_vec {
@@ -574,6 +588,64 @@ int net_hwaddr_parse(const char *s, uint8_t mac[6], struct lxc_error *err)
 void net_hwaddr_format(const uint8_t mac[6], char buf[18])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+/* "lxc.net.3.hwaddr", "lxc.network.hwaddr", "lxc.network.0.hwaddr" (len bytes of key). */
+static bool net_is_hwaddr_key(const char *key, size_t len)
+{
+	static const char suffix[] = ".hwaddr";
+	size_t slen = sizeof(suffix) - 1, i;
+
+	if (len <= slen || memcmp(key + len - slen, suffix, slen) != 0)
+		return false;
+	len -= slen;
+	if (len == 11 && !memcmp(key, "lxc.network", 11))
+		return true;
+	if (len > 8 && !memcmp(key, "lxc.net.", 8))
+		i = 8;
+	else if (len > 12 && !memcmp(key, "lxc.network.", 12))
+		i = 12;
+	else
+		return false;
+	for (; i < len; i++)
+		if (key[i] < '0' || key[i] > '9')
+			return false;
+	return true;
+}
+
+char *net_hwaddr_fill_config(const char *text)
+{
+	char *out = xstrdup(text);
+	char *line = out;
+
+	while (*line) {
+		char *end = strchrnul(line, '\n'), *k = line, *eq, *ke;
+
+		while (k < end && (*k == ' ' || *k == '\t'))
+			k++;
+		eq = memchr(k, '=', (size_t)(end - k));
+		if (eq) {
+			for (ke = eq; ke > k && (ke[-1] == ' ' || ke[-1] == '\t'); ke--)
+				;
+			if (net_is_hwaddr_key(k, (size_t)(ke - k))) {
+				char *v = eq + 1;
+				size_t n = 0;
+				uint8_t rnd[32];
+
+				while (v < end && (*v == ' ' || *v == '\t'))
+					v++;
+				net_random_bytes(rnd, sizeof(rnd));
+				for (char *c = v; c < end; c++, n++) {
+					if (*c != 'x' && *c != 'X')
+						continue;
+					/* the second digit holds the multicast bit: keep it clear */
+					*c = "0123456789abcdef"[rnd[n % sizeof(rnd)] & (c - v == 1 ? 0x0e : 0x0f)];
+				}
+			}
+		}
+		line = *end ? end + 1 : end;
+	}
+	return out;
 }
 
 int net_netmask_to_prefix(const char *mask)

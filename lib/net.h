@@ -30,6 +30,7 @@ struct net_state_nic {
 	uint8_t phys_mac[6];
 	unsigned phys_mtu;
 	int phys_ns_ifindex;       /* its index inside the container's namespace */
+	int ns_ifindex;            /* the NIC's index inside the container's namespace, 0 unknown */
 	bool phys_moved;
 	/* scripts */
 	char *script_down;
@@ -39,7 +40,7 @@ struct net_state_nic {
 
 struct net_state {
 	char *name;                /* container name, for scripts */
-	int hook_version;          /* lxc.hook.version: 0 = script arguments, 1 = environment only */
+	int hook_version;          /* lxc.hook.version: 0 = "NAME net up" before the arguments, 1 = without */
 	pid_t pid;                 /* container init; with its start time a recycled pid is never used */
 	unsigned long long pid_starttime;
 	int netns_fd;              /* container's netns, held so phys devices outlive init; -1 none. Not serialised */
@@ -81,7 +82,8 @@ int net_create_host_side(const struct lxc_conf *conf, const char *name, pid_t ch
 int net_configure_container_side(const struct lxc_conf *conf, struct lxc_error *err);
 
 /* In the monitor, on stop, on a failed start, or from a parsed state after a crash:
- * run script.down, give phys devices back under their original names, remove host veth
+ * move interfaces that came in from outside (lxc-device) back to the host, run
+ * script.down, give phys devices back under their original names, remove host veth
  * ends (and their OVS ports). Best effort: every step is tried; returns -1 with the
  * first failure. Idempotent: st is emptied of what was undone. */
 int net_teardown(struct net_state *st, struct lxc_error *err);
@@ -89,8 +91,7 @@ int net_teardown(struct net_state *st, struct lxc_error *err);
 /* One interface inside a running container, for lxc-info / lxc-ls. lxc-info prints an
  * "IP:" line per address of the non-loopback interfaces, then per NIC "Link:" (the veth
  * host end, else lxc.net.N.link) and the host device's counters from the container's
- * side: " TX bytes:" = host_rx_bytes, " RX bytes:" = host_tx_bytes (net_link_stats()
- * for a link that is not a veth peer). */
+ * side: " TX bytes:" = host_rx_bytes, " RX bytes:" = host_tx_bytes. */
 struct net_if_info {
 	char name[IFNAMSIZ];
 	int ifindex;
@@ -99,11 +100,15 @@ struct net_if_info {
 	struct strlist ipv4;        /* "10.0.3.5" */
 	struct strlist ipv6;        /* "fd00::5" (global scope only, as LXC's get_ips) */
 	unsigned long long rx_bytes, tx_bytes;  /* the container interface's own counters */
-	char host_ifname[IFNAMSIZ];             /* veth: the peer on the host; "" otherwise */
+	char kind[32];                          /* IFLA_INFO_KIND, "" for a physical device */
+	/* veth: the peer; macvlan, ipvlan, vlan: the lower device, when it lives in another
+	 * namespace (the host's); "" otherwise. Found through the container's namespace id for
+	 * it, so this works from any network namespace. */
+	char host_ifname[IFNAMSIZ];
 	unsigned long long host_rx_bytes, host_tx_bytes;
 };
 /* Interfaces of init_pid's network namespace, read over a netlink socket opened inside it
- * (no fork); veth peers are matched in the caller's namespace. *out is malloc'd. */
+ * (no fork). *out is malloc'd. */
 int net_get_stats(pid_t init_pid, struct net_if_info **out, size_t *n, struct lxc_error *err);
 void net_if_info_free(struct net_if_info *ifs, size_t n);
 /* Byte counters of a device of the caller's namespace (lxc-info "Link:" lines). */
@@ -111,7 +116,10 @@ int net_link_stats(const char *ifname, unsigned long long *rx, unsigned long lon
 		   struct lxc_error *err);
 
 /* lxc-device: move a host interface into init_pid's netns as new_name (NULL: same
- * name), up again if it was up. */
+ * name), up again if it was up. When the container stops, the monitor moves such an
+ * interface back to its own namespace (net_teardown) under the name it has in the
+ * container, except virtual devices whose kind is not veth, macvlan, ipvlan or vlan,
+ * which die with the namespace as the kernel decides. */
 int net_move_interface_in(pid_t init_pid, const char *host_ifname, const char *new_name,
 			  struct lxc_error *err);
 /* ... and back to the caller's netns as orig_name (NULL: same name). */
@@ -142,6 +150,11 @@ struct net_link {
 /* Look a device up by name (ifindex 0) or index. Fails with err->code ENODEV when absent. */
 int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_link *out,
 		 struct lxc_error *err);
+/* Look a device up by index in another namespace, named by its id as sk's namespace
+ * knows it (IFLA_LINK_NETNSID of a veth or macvlan): reaches a container NIC's host side
+ * from the container's socket, whatever namespace the caller is in. */
+int net_link_get_peer(struct nl_sock *sk, int netnsid, int ifindex, struct net_link *out,
+		      struct lxc_error *err);
 int net_link_list(struct nl_sock *sk, struct net_link **out, size_t *n, struct lxc_error *err);
 /* Decode one RTM_NEWLINK message; -1 when it is not one. */
 int net_link_parse(const struct nlmsghdr *h, struct net_link *out);
@@ -200,6 +213,10 @@ int net_route_add(struct nl_sock *sk, int family, const void *dst, unsigned dst_
  * unicast). Returns -1 on a malformed address. */
 int net_hwaddr_parse(const char *s, uint8_t mac[6], struct lxc_error *err);
 void net_hwaddr_format(const uint8_t mac[6], char buf[18]);
+/* A copy of config text in which the 'x'/'X' digits of every lxc.net.N.hwaddr and
+ * lxc.network[.N].hwaddr value are replaced by random hex digits (the first octet stays
+ * unicast), as lxc-create writes it: the container keeps one address from then on. */
+char *net_hwaddr_fill_config(const char *text);
 /* "255.255.255.0" -> 24; -1 when not a contiguous mask. */
 int net_netmask_to_prefix(const char *mask);
 /* "10.0.3.0/24" or "10.0.3.1" (prefix 32): address in network byte order. */

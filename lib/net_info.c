@@ -31,17 +31,18 @@ void net_if_info_free(struct net_if_info *ifs, size_t n)
 	free(ifs);
 }
 
-/* The host end of a container veth: the device at IFLA_LINK in our namespace, if it is a
- * veth pointing back at the container's index. */
-static void net_match_host_peer(struct nl_sock *host, const struct net_link *in, struct net_if_info *info)
+/* The host side of a container NIC: a veth's peer (if it points back at the NIC) or the
+ * lower device of a macvlan, ipvlan or vlan, in the namespace the container knows by
+ * IFLA_LINK_NETNSID. Asked on the container's own socket: works from any namespace. */
+static void net_match_host_peer(struct nl_sock *csk, const struct net_link *in, struct net_if_info *info)
 {
 	struct net_link peer;
 
-	if (strcmp(in->kind, "veth") != 0 || in->link <= 0 || in->link_netnsid < 0)
+	if (in->link <= 0 || in->link_netnsid < 0)
 		return;
-	if (net_link_get(host, NULL, in->link, &peer, NULL) < 0)
+	if (net_link_get_peer(csk, in->link_netnsid, in->link, &peer, NULL) < 0)
 		return;
-	if (strcmp(peer.kind, "veth") != 0 || peer.link != in->ifindex)
+	if (!strcmp(in->kind, "veth") && (strcmp(peer.kind, "veth") != 0 || peer.link != in->ifindex))
 		return;
 	snprintf(info->host_ifname, sizeof(info->host_ifname), "%s", peer.name);
 	info->host_rx_bytes = peer.rx_bytes;
@@ -50,7 +51,7 @@ static void net_match_host_peer(struct nl_sock *host, const struct net_link *in,
 
 int net_get_stats(pid_t init_pid, struct net_if_info **out, size_t *n, struct lxc_error *err)
 {
-	struct nl_sock csk, host = { .fd = -1 };
+	struct nl_sock csk;
 	struct net_link *links = NULL;
 	struct net_addr *addrs = NULL;
 	size_t nlinks = 0, naddrs = 0;
@@ -89,13 +90,8 @@ int net_get_stats(pid_t init_pid, struct net_if_info **out, size_t *n, struct lx
 			inet_ntop(addrs[j].family, addrs[j].addr, text, sizeof(text));
 			strlist_push(addrs[j].family == AF_INET ? &info->ipv4 : &info->ipv6, text);
 		}
-		if (!strcmp(links[i].kind, "veth")) {
-			if (host.fd < 0 && nl_open(&host, NETLINK_ROUTE, err) < 0) {
-				net_if_info_free(ifs, nlinks);
-				goto out;
-			}
-			net_match_host_peer(&host, &links[i], info);
-		}
+		snprintf(info->kind, sizeof(info->kind), "%s", links[i].kind);
+		net_match_host_peer(&csk, &links[i], info);
 	}
 	*out = ifs;
 	*n = nlinks;
@@ -104,8 +100,6 @@ out:
 	free(links);
 	free(addrs);
 	nl_close(&csk);
-	if (host.fd >= 0)
-		nl_close(&host);
 	return ret;
 }
 

@@ -180,44 +180,42 @@ int net_check(struct lxc_conf *conf, struct lxc_error *err)
 
 /* ---- scripts --------------------------------------------------------------------------- */
 
-/* LXC runs "exec SCRIPT NAME net up|down TYPE HOSTDEV" through sh (so the key may carry
- * arguments); with lxc.hook.version = 1 the information is in the environment only. */
-static int net_run_script(const char *script, const char *name, int hook_version, const char *hook,
-			  const char *type, const char *hostdev, const char *parent, const char *peer,
-			  struct lxc_error *err)
+/* LXC runs "exec SCRIPT NAME net up|down TYPE [LINK] [VETH]" through sh (so the key may
+ * carry arguments of its own); with lxc.hook.version = 1 the first three go and the rest
+ * is in the environment as well (LXC_NET_TYPE, LXC_NET_PARENT, LXC_NET_PEER). */
+static int net_run_script(const char *script, const struct net_state *st, const char *hook,
+			  const struct net_state_nic *sn, struct lxc_error *err)
 {
+	const char *type = net_type_name(sn->type);
+	const char *peer = sn->type == NET_VETH ? sn->host_ifname : NULL;
 	_cleanup_free_ char *cmd = xasprintf("exec %s \"$@\"", script);
-	_cleanup_free_ char *e_name = xasprintf("LXC_NAME=%s", name ? name : "");
+	_cleanup_free_ char *e_name = xasprintf("LXC_NAME=%s", st->name ? st->name : "");
 	_cleanup_free_ char *e_hook = xasprintf("LXC_HOOK_TYPE=%s", hook);
-	_cleanup_free_ char *e_version = xasprintf("LXC_HOOK_VERSION=%d", hook_version);
+	_cleanup_free_ char *e_version = xasprintf("LXC_HOOK_VERSION=%d", st->hook_version);
 	_cleanup_free_ char *e_type = xasprintf("LXC_NET_TYPE=%s", type);
-	_cleanup_free_ char *e_parent = parent ? xasprintf("LXC_NET_PARENT=%s", parent) : NULL;
+	_cleanup_free_ char *e_parent = sn->link ? xasprintf("LXC_NET_PARENT=%s", sn->link) : NULL;
 	_cleanup_free_ char *e_peer = peer ? xasprintf("LXC_NET_PEER=%s", peer) : NULL;
 	char *env[] = { e_name, e_hook, "LXC_HOOK_SECTION=net", e_version, e_type, NULL, NULL, NULL };
-	char *argv[10] = { "sh", "-c", cmd, "sh" };
+	char *argv[12] = { "sh", "-c", cmd, "sh" };
 	size_t k = 4, e = 5;
 
 	if (e_parent)
 		env[e++] = e_parent;
 	if (e_peer)
 		env[e++] = e_peer;
-	if (hook_version == 0) {
-		argv[k++] = (char *)(name ? name : "");
+	if (st->hook_version == 0) {
+		argv[k++] = (char *)(st->name ? st->name : "");
 		argv[k++] = "net";
 		argv[k++] = (char *)hook;
-		argv[k++] = (char *)type;
-		if (hostdev)
-			argv[k++] = (char *)hostdev;
 	}
+	argv[k++] = (char *)type;
+	if (sn->link)
+		argv[k++] = sn->link;
+	if (peer)
+		argv[k++] = (char *)peer;
 	argv[k] = NULL;
-	DEBUG("running script.%s \"%s\" for %s", hook, script, type);
+	DEBUG(NIC_FMT ": running script.%s \"%s\"", sn->index, hook, script);
 	return net_run(argv, env, NULL, err);
-}
-
-/* The host-side device a script hears about: the veth host end, or the link. */
-static const char *net_script_hostdev(const struct net_state_nic *sn)
-{
-	return sn->type == NET_VETH ? sn->host_ifname : sn->link;
 }
 
 /* ---- host side ---------------------------------------------------------------------------- */
@@ -329,6 +327,7 @@ static int net_create_veth(struct nl_sock *sk, const struct conf_net *n, pid_t p
 	}
 	if (net_link_get(sk, name, 0, &created, err) < 0)
 		return error_prefix(err, NIC_FMT, n->index);
+	sn->ns_ifindex = created.link;
 	if (net_add_host_routes(sk, n, created.ifindex, err) < 0)
 		return -1;
 	DEBUG(NIC_FMT ": veth pair \"%s\" <-> \"%s\"%s%s", n->index, name, tmp, n->link ? " on " : "",
@@ -336,9 +335,27 @@ static int net_create_veth(struct nl_sock *sk, const struct conf_net *n, pid_t p
 	return 0;
 }
 
-static int net_create_lower(struct nl_sock *sk, const struct conf_net *n, pid_t pid,
-			    struct lxc_error *err)
+/* The index a NIC has in the container's namespace, by its temporary name there. */
+static int net_find_in_container(const struct net_state *st, const char *name, int *ifindex,
+				 struct lxc_error *err)
 {
+	struct nl_sock csk;
+	struct net_link l;
+	int ret;
+
+	if (nl_open_in_netns(&csk, NETLINK_ROUTE, st->netns_fd, err) < 0)
+		return -1;
+	ret = net_link_get(&csk, name, 0, &l, err);
+	nl_close(&csk);
+	if (ret == 0)
+		*ifindex = l.ifindex;
+	return ret;
+}
+
+static int net_create_lower(struct nl_sock *sk, const struct conf_net *n, const struct net_state *st,
+			    struct net_state_nic *sn, struct lxc_error *err)
+{
+	pid_t pid = st->pid;
 	struct net_link_spec spec = { .netns_pid = pid, .mtu = n->mtu };
 	struct net_link parent;
 	char tmp[IFNAMSIZ];
@@ -366,6 +383,8 @@ static int net_create_lower(struct nl_sock *sk, const struct conf_net *n, pid_t 
 	/* made inside the container's namespace at once: nothing to clean up on the host */
 	if (net_link_create(sk, &spec, err) < 0)
 		return error_prefix(err, NIC_FMT " (link \"%s\")", n->index, n->link);
+	if (net_find_in_container(st, tmp, &sn->ns_ifindex, err) < 0)
+		return error_prefix(err, NIC_FMT ": the new %s device", n->index, spec.kind);
 	return 0;
 }
 
@@ -393,7 +412,7 @@ static int net_move_phys(struct nl_sock *sk, const struct conf_net *n, const str
 	if (nl_open_in_netns(&csk, NETLINK_ROUTE, st->netns_fd, err) < 0)
 		return error_prefix(err, NIC_FMT, n->index);
 	if (net_link_get(&csk, tmp, 0, &moved, err) == 0)
-		sn->phys_ns_ifindex = moved.ifindex;
+		sn->ns_ifindex = sn->phys_ns_ifindex = moved.ifindex;
 	nl_close(&csk);
 	return sn->phys_ns_ifindex ? 0 : error_prefix(err, NIC_FMT ": \"%s\" did not arrive in the container", n->index, n->link);
 }
@@ -413,14 +432,17 @@ int net_create_host_side(const struct lxc_conf *conf, const char *name, pid_t ch
 	st->hook_version = conf->hook_version;
 	st->pid = child_pid;
 	st->pid_starttime = net_pid_starttime(child_pid);
-	if (conf->n_nets == 0 || net_all_none(conf))
+	if (net_all_none(conf))
 		return 0;
 	if (st->netns_fd < 0) {
-		/* held until teardown: phys devices must be taken back out of a live namespace */
+		/* held until teardown: phys devices, and those lxc-device moved in, must be
+		 * taken back out of a live namespace */
 		st->netns_fd = net_open_netns(child_pid, err);
 		if (st->netns_fd < 0)
 			return error_prefix(err, "container network namespace");
 	}
+	if (conf->n_nets == 0)
+		return 0;
 	if (nl_open(&sk, NETLINK_ROUTE, err) < 0)
 		return -1;
 	for (size_t i = 0; i < conf->n_nets && ret == 0; i++) {
@@ -437,7 +459,7 @@ int net_create_host_side(const struct lxc_conf *conf, const char *name, pid_t ch
 		case NET_MACVLAN:
 		case NET_IPVLAN:
 		case NET_VLAN:
-			ret = net_create_lower(&sk, n, child_pid, err);
+			ret = net_create_lower(&sk, n, st, sn, err);
 			break;
 		case NET_PHYS:
 			ret = net_move_phys(&sk, n, st, sn, err);
@@ -448,8 +470,7 @@ int net_create_host_side(const struct lxc_conf *conf, const char *name, pid_t ch
 			ret = error_set(err, NIC_FMT ".type is not set", n->index);
 		}
 		if (ret == 0 && n->script_up) {
-			ret = net_run_script(n->script_up, st->name, st->hook_version, "up", net_type_name(n->type),
-					     net_script_hostdev(sn), n->link, n->type == NET_VETH ? sn->host_ifname : NULL, err);
+			ret = net_run_script(n->script_up, st, "up", sn, err);
 			if (ret < 0)
 				error_prefix(err, NIC_FMT ".script.up", n->index);
 		}
@@ -481,7 +502,7 @@ static int net_default_route(struct nl_sock *sk, const struct conf_net *n, int f
 		return 0;
 	inet_ntop(family, gw, text, sizeof(text));
 	/* a gateway outside every configured prefix: reach it on the link first, as LXC does */
-	if (err->code == ENETUNREACH) {
+	if (err->code == ENETUNREACH || err->code == EHOSTUNREACH) {
 		if (net_route_add(sk, family, gw, family == AF_INET ? 32 : 128, NULL, ifindex, err) == 0 &&
 		    net_route_add(sk, family, NULL, 0, gw, ifindex, err) == 0)
 			return 0;
@@ -688,6 +709,73 @@ static int net_return_phys(struct net_state *st, struct nl_sock *host, struct ne
 	return ret;
 }
 
+/* A device in the container that came from outside (lxc-device add) and is not one of
+ * the NICs we made: a physical one (no kind), or a veth, macvlan, ipvlan or vlan whose
+ * peer or lower device is in another namespace. Devices the container made for itself
+ * have neither and die with it. */
+static bool net_is_foreign(const struct net_state *st, const struct net_link *l)
+{
+	static const char *const kinds[] = { "veth", "macvlan", "ipvlan", "vlan" };
+	bool known_kind = false;
+
+	if (l->flags & IFF_LOOPBACK)
+		return false;
+	for (size_t i = 0; i < st->n_nics; i++)
+		if (st->nics[i].ns_ifindex == l->ifindex || st->nics[i].phys_ns_ifindex == l->ifindex)
+			return false;
+	if (!l->kind[0])
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		known_kind |= !strcmp(l->kind, kinds[i]);
+	return known_kind && l->link_netnsid >= 0;
+}
+
+/* Move the foreign devices of the (still held) container namespace to ours, under the
+ * names they have in there; a name taken here gets one of the kernel's choosing. */
+static int net_return_foreign(struct net_state *st, struct nl_sock *host, struct lxc_error *first,
+			      bool *failed)
+{
+	_cleanup_close_ int self = -1;
+	struct net_link *links = NULL;
+	struct lxc_error e = { 0 };
+	struct nl_sock csk;
+	size_t n = 0;
+
+	if (st->netns_fd < 0)
+		return 0;
+	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0) {
+		error_sys(&e, errno, "failed to open /proc/thread-self/ns/net");
+		net_note(first, failed, &e);
+		return -1;
+	}
+	if (nl_open_in_netns(&csk, NETLINK_ROUTE, st->netns_fd, &e) < 0 || net_link_list(&csk, &links, &n, &e) < 0) {
+		if (csk.fd >= 0)
+			nl_close(&csk);
+		net_note(first, failed, &e);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct net_link taken;
+		bool clash;
+
+		if (!net_is_foreign(st, &links[i]))
+			continue;
+		clash = net_link_get(host, links[i].name, 0, &taken, NULL) == 0;
+		(void)net_link_set_up(&csk, links[i].ifindex, false, NULL);
+		if (net_link_move(&csk, links[i].ifindex, 0, self, clash ? "dev%d" : links[i].name, &e) < 0) {
+			error_prefix(&e, "failed to move \"%s\" out of the container", links[i].name);
+			net_note(first, failed, &e);
+		} else {
+			INFO("moved \"%s\" out of the container%s", links[i].name,
+			     clash ? " under another name (its name is taken on the host)" : "");
+		}
+	}
+	free(links);
+	nl_close(&csk);
+	return 0;
+}
+
 static int net_remove_veth(struct nl_sock *host, struct net_state_nic *sn, struct lxc_error *err)
 {
 	struct net_link l;
@@ -722,18 +810,18 @@ int net_teardown(struct net_state *st, struct lxc_error *err)
 	if (!err)
 		err = &local_err;
 
-	if (st->n_nics == 0)
+	if (st->n_nics == 0 && st->netns_fd < 0)
 		goto out;
 	if (nl_open(&host, NETLINK_ROUTE, err) < 0)
 		return -1;
-	while (st->n_nics > 0) {
-		struct net_state_nic *sn = &st->nics[st->n_nics - 1];
+	net_return_foreign(st, &host, &first, &failed);
+	/* in lxc.net.N order, as LXC runs the script.down hooks */
+	for (size_t i = 0; i < st->n_nics; i++) {
+		struct net_state_nic *sn = &st->nics[i];
 
 		/* script.down runs "before destroying the network" (lxc.container.conf(5)) */
 		if (sn->script_up_done && sn->script_down) {
-			if (net_run_script(sn->script_down, st->name, st->hook_version, "down", net_type_name(sn->type),
-					   net_script_hostdev(sn), sn->link,
-					   sn->type == NET_VETH ? sn->host_ifname : NULL, &e) < 0) {
+			if (net_run_script(sn->script_down, st, "down", sn, &e) < 0) {
 				error_prefix(&e, NIC_FMT ".script.down", sn->index);
 				net_note(&first, &failed, &e);
 			}
@@ -742,9 +830,10 @@ int net_teardown(struct net_state *st, struct lxc_error *err)
 			net_note(&first, &failed, &e);
 		if (sn->type == NET_VETH && sn->host_ifname && net_remove_veth(&host, sn, &e) < 0)
 			net_note(&first, &failed, &e);
-		net_state_nic_clear(sn);
-		st->n_nics--;
 	}
+	for (size_t i = 0; i < st->n_nics; i++)
+		net_state_nic_clear(&st->nics[i]);
+	st->n_nics = 0;
 	nl_close(&host);
 out:
 	if (st->netns_fd >= 0) {

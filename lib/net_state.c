@@ -94,6 +94,10 @@ char *net_state_serialize(const struct net_state *st)
 		net_state_kv(&buf, &len, "host", n->host_ifname);
 		net_state_kv(&buf, &len, "link", n->link);
 		net_state_kv(&buf, &len, "ovs", n->ovs ? "1" : NULL);
+		if (n->ns_ifindex) {
+			snprintf(num, sizeof(num), "%d", n->ns_ifindex);
+			net_state_kv(&buf, &len, "ns-ifindex", num);
+		}
 		if (n->phys_name) {
 			char mac[18];
 
@@ -206,6 +210,8 @@ static int net_state_parse_nic(struct net_state_nic *n, struct strlist *words, s
 			bad = net_state_parse_flag(value, &n->script_up_done);
 		else if (!strcmp(key, "phys-ifindex"))
 			bad = str_to_int(value, &n->phys_ifindex);
+		else if (!strcmp(key, "ns-ifindex"))
+			bad = str_to_int(value, &n->ns_ifindex);
 		else if (!strcmp(key, "phys-ns-ifindex"))
 			bad = str_to_int(value, &n->phys_ns_ifindex);
 		else if (!strcmp(key, "phys-mtu"))

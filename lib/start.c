@@ -489,6 +489,7 @@ static void ctx_init(struct start_ctx *ctx, struct start_options *opts)
 		ctx->share_fds[ns] = -1;
 	ctx->console.master = ctx->console.slave = ctx->console.peer_in = ctx->console.peer_out = -1;
 	ctx->console.log_fd = -1;
+	net_state_init(&ctx->net);
 	runtime_paths_init(&ctx->paths, opts->lxcpath, opts->name);
 }
 

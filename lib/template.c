@@ -14,6 +14,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "log.h"
+#include "net.h"
 #include "runtime.h"
 #include "state.h"
 #include "template.h"
@@ -60,6 +61,13 @@ static int write_initial_config(const struct create_options *o, const char *dir,
 
 		free(text);
 		text = t;
+	}
+	if (text) {
+		/* "xx" digits of hwaddr keys become fixed here, as LXC writes them */
+		char *filled = net_hwaddr_fill_config(text);
+
+		free(text);
+		text = filled;
 	}
 	out = xasprintf("%slxc.rootfs.path = dir:%s\n", text ? text : "", rootfs);
 	if (file_write_atomic(path, out, strlen(out), 0640, err) < 0)
@@ -119,6 +127,13 @@ static int prepend_header(const char *dir, const char *template, char *const *ar
 
 	if (file_read(path, &text, NULL, err) < 0)
 		return -1;
+	{
+		/* a template may have written hwaddr keys with "xx" digits too */
+		char *filled = net_hwaddr_fill_config(text);
+
+		free(text);
+		text = filled;
+	}
 	for (char *const *a = args; a && *a; a++) {
 		char *next = xasprintf("%s %s", params, *a);
 

@@ -754,12 +754,13 @@ TEST(net_root_scripts_get_lxc_arguments)
 		CHECK(file_read(path, &log, NULL, &err) == 0);
 		free(path);
 	}
-	CHECK_STR(log, "extra web net up veth hnsc0|web|up|net|veth|hnbr7|hnsc0\n"
-		       "web net down veth hnsc0|web|down|net|veth|hnbr7|hnsc0\n");
+	/* LXC 5: NAME net up|down TYPE LINK VETH */
+	CHECK_STR(log, "extra web net up veth hnbr7 hnsc0|web|up|net|veth|hnbr7|hnsc0\n"
+		       "web net down veth hnbr7 hnsc0|web|down|net|veth|hnbr7|hnsc0\n");
 	free(log);
 	net_state_free(&st);
 
-	/* lxc.hook.version = 1: no arguments, the environment only */
+	/* lxc.hook.version = 1: LXC 5 drops "NAME net up|down", keeps TYPE LINK VETH */
 	conf.hook_version = 1;
 	net_state_init(&st);
 	shf(NULL, "rm -f %s/log", dir);
@@ -774,7 +775,8 @@ TEST(net_root_scripts_get_lxc_arguments)
 		CHECK(file_read(path, &log, NULL, &err) == 0);
 		free(path);
 	}
-	CHECK_STR(log, "extra|web|up|net|veth|hnbr7|hnsc0\n|web|down|net|veth|hnbr7|hnsc0\n");
+	CHECK_STR(log, "extra veth hnbr7 hnsc0|web|up|net|veth|hnbr7|hnsc0\n"
+		       "veth hnbr7 hnsc0|web|down|net|veth|hnbr7|hnsc0\n");
 	free(log);
 	conf.hook_version = 0;
 
