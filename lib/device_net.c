@@ -128,7 +128,25 @@ static int device_net_elsewhere(struct device_target *t, const char *ifname, str
 		goto none;
 	if (t->net->netns_fd >= 0)
 		fstat(t->net->netns_fd, &s.container);
-	/* the container first: the likeliest place for it is where it was moved before */
+	/* the container first: the likeliest place for it is where it was moved before,
+	 * maybe under another name */
+	for (size_t i = 0; i < t->net->n_nics; i++) {
+		const struct net_state_nic *sn = &t->net->nics[i];
+		struct nl_sock sk;
+		struct net_link l;
+
+		if (sn->type != NET_PHYS || !sn->phys_moved || !str_equal(sn->phys_name, ifname) || t->net->netns_fd < 0)
+			continue;
+		if (nl_open_in_netns(&sk, NETLINK_ROUTE, t->net->netns_fd, NULL) < 0)
+			break;
+		if (net_link_get(&sk, NULL, sn->phys_ns_ifindex, &l, NULL) == 0) {
+			nl_close(&sk);
+			error_set(err, "interface \"%s\" is already in the container, as \"%s\"", ifname, l.name);
+			err->code = EEXIST;
+			goto out;
+		}
+		nl_close(&sk);
+	}
 	if (t->net->netns_fd >= 0 && device_net_has(t->net->netns_fd, ifname)) {
 		error_set(err, "interface \"%s\" is already in the container", ifname);
 		err->code = EEXIST;

@@ -19,15 +19,18 @@ void top_humanize(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%3u.00   ", (unsigned)bytes);
 		return;
 	}
-	while (u < 2 && bytes >= unit * 1024) {
+	for (;;) {
+		whole = bytes / unit;
+		frac = ((bytes % unit) * 100 + unit / 2) / unit;
+		if (frac == 100) {
+			whole++;
+			frac = 0;
+		}
+		/* 1048575 bytes is "1.00 MiB", not "1024.00 KiB" */
+		if (whole < 1024 || u == 2)
+			break;
 		unit *= 1024;
 		u++;
-	}
-	whole = bytes / unit;
-	frac = ((bytes % unit) * 100 + unit / 2) / unit;
-	if (frac == 100) {
-		whole++;
-		frac = 0;
 	}
 	snprintf(buf, len, "%llu.%02u %s", (unsigned long long)whole, (unsigned)frac, units[u]);
 }
