@@ -22,7 +22,7 @@ enum lxc_cmd {
 	CMD_GET_NAME,
 	CMD_GET_LXCPATH,
 	CMD_GET_CLONE_FLAGS,  /* ret = CLONE_NEW* the container was started with */
-	CMD_DEVICE,           /* lxc-device: in "add|del DEV [DEST]" */
+	CMD_DEVICE,           /* lxc-device: in "add|del\nDEV\n[DEST\n]" (device_request_format) */
 	CMD_COUNT,
 };
 

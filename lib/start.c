@@ -106,7 +106,7 @@ static int start_prepare(struct start_ctx *ctx, struct lxc_error *err)
 
 /* ---- crash state: what the guard undoes when the monitor dies ---------------------- */
 
-static int write_state_file(struct start_ctx *ctx, struct lxc_error *err)
+int write_state_file(struct start_ctx *ctx, struct lxc_error *err)
 {
 	_cleanup_free_ char *cg = ctx->cgroup ? cgroup_ctx_serialize(ctx->cgroup) : xstrdup("");
 	_cleanup_free_ char *net = net_state_serialize(&ctx->net);
@@ -489,7 +489,7 @@ static void ctx_init(struct start_ctx *ctx, struct start_options *opts)
 		ctx->share_fds[ns] = -1;
 	ctx->console.master = ctx->console.slave = ctx->console.peer_in = ctx->console.peer_out = -1;
 	ctx->console.log_fd = -1;
-	net_state_init(&ctx->net);
+	net_state_init(&ctx->net); /* netns_fd -1: "not held" (0 would be stdin) */
 	runtime_paths_init(&ctx->paths, opts->lxcpath, opts->name);
 }
 

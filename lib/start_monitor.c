@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "device.h"
 #include "log.h"
 #include "start_internal.h"
 #include "state.h"
@@ -191,6 +192,17 @@ static void handle_request(struct monitor *m, struct client *c)
 	case CMD_GET_CLONE_FLAGS:
 		ret = ctx->clone_flags;
 		break;
+	case CMD_DEVICE: {
+		/* moved interfaces land in ctx->net: start_teardown's net_teardown returns them */
+		struct device_target dt = { .name = ctx->name, .init_pid = ctx->init_pid, .init_pidfd = ctx->init_pidfd,
+					    .clone_flags = ctx->clone_flags, .cgroup = ctx->cgroup, .net = &ctx->net };
+		struct lxc_error serr = { 0 };
+
+		ret = device_handle(&dt, in, &out, &err);
+		if (ret >= 0 && write_state_file(ctx, &serr) < 0)
+			WARN("lxc-device: the crash record was not updated: %s", serr.msg);
+		break;
+	}
 	default:
 		ret = error_set(&err, "unknown command %u", req.cmd);
 		break;
