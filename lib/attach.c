@@ -229,6 +229,8 @@ static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 	_cleanup_free_ char *cg = NULL;
 	int flags;
 
+	if (container_require_defined(o->lxcpath, o->name, err) < 0)
+		return -1;
 	a->init_pid = container_init_pid(o->lxcpath, o->name);
 	if (a->init_pid < 0)
 		return error_set(err, "%s is not running", o->name);
