@@ -41,7 +41,42 @@ struct attach_ctx {
 	struct lsm_plan lsm;
 	uint64_t caps_keep;
 	int pty_slave;
+	bool std_tty[3];            /* which of our stdin/out/err are terminals */
 };
+
+/* Signals lxc-attach passes on to the attached process when it runs without a pty
+ * (with one, the terminal delivers ^C and friends itself). */
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void forwarded_set(sigset_t *set, bool with_chld)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		sigaddset(set, forwarded_signals[i]);
+	if (with_chld)
+		sigaddset(set, SIGCHLD);
+}
+
+/* Wait for child, passing forwarded signals on to it (they are blocked by the caller). */
+static int wait_forwarding(pid_t child)
+{
+	sigset_t set;
+	int status;
+
+	forwarded_set(&set, true);
+	for (;;) {
+		pid_t got = waitpid(child, &status, WNOHANG);
+		int sig;
+
+		if (got == child)
+			return status;
+		if (got < 0 && errno != EINTR)
+			return 126 << 8; /* as if it exited 126 */
+		sig = sigwaitinfo(&set, NULL);
+		if (sig > 0 && sig != SIGCHLD)
+			kill(child, sig);
+	}
+}
 
 /* The login shell of uid in the container's /etc/passwd (read by us: no NSS modules
  * from the container are ever loaded, CVE-2019-14271). */
@@ -143,11 +178,15 @@ __attribute__((noreturn)) static void attached_child(struct attach_ctx *a, int e
 		error_sys(&err, errno, "failed to set personality");
 		goto fail;
 	}
+	/* a session of its own: the caller's controlling terminal (reachable through
+	 * /dev/tty) must not stay the attached process's, or it could push input into it */
+	setsid();
 	if (a->pty_slave >= 0) {
-		setsid();
+		/* the new pty replaces exactly the terminals; pipes and files stay as given */
 		ioctl(a->pty_slave, TIOCSCTTY, 0);
 		for (int i = 0; i < 3; i++)
-			dup2(a->pty_slave, i);
+			if (a->std_tty[i])
+				dup2(a->pty_slave, i);
 	}
 	build_env(o);
 	if (!argv || !argv[0]) {
@@ -176,6 +215,12 @@ __attribute__((noreturn)) static void attached_child(struct attach_ctx *a, int e
 		int keep[1] = { errpipe };
 
 		close_fds_from(3, keep, 1);
+	}
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 	}
 	execvp(argv[0], argv);
 	error_sys(&err, errno, "failed to exec \"%s\"", argv[0]);
@@ -212,8 +257,7 @@ __attribute__((noreturn)) static void joining_child(struct attach_ctx *a, int er
 	if (pid == 0)
 		attached_child(a, errpipe);
 	close(errpipe);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	status = wait_forwarding(pid);
 	if (WIFEXITED(status))
 		_exit(WEXITSTATUS(status));
 	_exit(128 + WTERMSIG(status));
@@ -229,6 +273,8 @@ static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 	_cleanup_free_ char *cg = NULL;
 	int flags;
 
+	if (container_require_defined(o->lxcpath, o->name, err) < 0)
+		return -1;
 	a->init_pid = container_init_pid(o->lxcpath, o->name);
 	if (a->init_pid < 0)
 		return error_set(err, "%s is not running", o->name);
@@ -262,6 +308,8 @@ int container_attach(const struct attach_options *o, int *exit_status, struct lx
 	struct attach_ctx a = { .o = o, .pty_slave = -1 };
 	struct terminal_state term = { .fd = -1 };
 	int master = -1, errpipe[2] = { -1, -1 }, status, ret = -1;
+	bool any_tty = false;
+	sigset_t forward, old_mask;
 	char msg[1024];
 	ssize_t n;
 	pid_t pid;
@@ -272,15 +320,23 @@ int container_attach(const struct attach_options *o, int *exit_status, struct lx
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (attach_prepare(&a, err) < 0)
 		goto out;
-	if (isatty(STDIN_FILENO) && terminal_openpty("/dev/ptmx", &master, &a.pty_slave, NULL, err) < 0)
+	/* any terminal among stdin/out/err gets a new pty in its place: a terminal of the
+	 * host never reaches the container (TIOCSTI would type into it) */
+	for (int i = 0; i < 3; i++)
+		any_tty |= a.std_tty[i] = isatty(i);
+	if (any_tty && terminal_openpty("/dev/ptmx", &master, &a.pty_slave, NULL, err) < 0)
 		goto out;
 	if (pipe2(errpipe, O_CLOEXEC) < 0) {
 		error_sys(err, errno, "pipe failed");
 		goto out;
 	}
+	/* blocked from here: forwarded by whoever waits (both children inherit the mask) */
+	forwarded_set(&forward, true);
+	sigprocmask(SIG_BLOCK, &forward, &old_mask);
 	pid = fork();
 	if (pid < 0) {
 		error_sys(err, errno, "fork failed");
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		goto out;
 	}
 	if (pid == 0) {
@@ -292,15 +348,23 @@ int container_attach(const struct attach_options *o, int *exit_status, struct lx
 	close(errpipe[1]);
 	errpipe[1] = -1;
 	if (a.pty_slave >= 0) {
+		int out = a.std_tty[1] ? STDOUT_FILENO : a.std_tty[2] ? STDERR_FILENO : -1;
+		_cleanup_close_ int null = out < 0 ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
+
 		close(a.pty_slave);
 		a.pty_slave = -1;
-		terminal_raw(STDIN_FILENO, &term);
-		terminal_proxy(STDIN_FILENO, STDOUT_FILENO, master, -1, NULL);
+		/* with a pty the terminal delivers ^C itself; kill(1) of us ends the relay */
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		if (!a.std_tty[0])
+			terminal_copy_winsize(out, master);
+		terminal_raw(a.std_tty[0] ? STDIN_FILENO : -1, &term);
+		terminal_proxy(a.std_tty[0] ? STDIN_FILENO : -1, out >= 0 ? out : null, master, -1, NULL);
 		terminal_restore(&term);
+		sigprocmask(SIG_BLOCK, &forward, NULL);
 	}
 	n = read_full(errpipe[0], msg, sizeof(msg) - 1);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	status = wait_forwarding(pid);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (n > 0) {
 		msg[n] = '\0';
 		error_set(err, "%s", msg);

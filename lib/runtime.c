@@ -58,19 +58,41 @@ static int open_lock_file(const struct runtime_paths *p, bool create, struct lxc
 	return fd;
 }
 
+/* The lock file is removed by whoever releases it (runtime_unlock), so a locker may end
+ * up holding a file that was unlinked after it opened it: then it tries again. */
 int runtime_lock(const struct runtime_paths *p, struct lxc_error *err)
 {
-	int fd = open_lock_file(p, true, err);
+	for (int tries = 0; tries < 100; tries++) {
+		struct stat st_fd, st_path;
+		int fd = open_lock_file(p, true, err);
+
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int saved = errno;
+
+			close(fd);
+			return error_sys(err, saved, "failed to lock \"%s\"", p->lock);
+		}
+		if (fstat(fd, &st_fd) == 0 && lstat(p->lock, &st_path) == 0 &&
+		    st_fd.st_dev == st_path.st_dev && st_fd.st_ino == st_path.st_ino)
+			return fd;
+		close(fd);
+	}
+	return error_set(err, "failed to lock \"%s\": it keeps being replaced", p->lock);
+}
+
+void runtime_unlock(const struct runtime_paths *p, int fd)
+{
+	struct stat st_fd, st_path;
 
 	if (fd < 0)
-		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int saved = errno;
-
-		close(fd);
-		return error_sys(err, saved, "failed to lock \"%s\"", p->lock);
-	}
-	return fd;
+		return;
+	/* still ours (we hold it, so nobody else may have replaced it): remove it first */
+	if (fstat(fd, &st_fd) == 0 && lstat(p->lock, &st_path) == 0 &&
+	    st_fd.st_dev == st_path.st_dev && st_fd.st_ino == st_path.st_ino)
+		unlink(p->lock);
+	close(fd);
 }
 
 bool runtime_is_locked(const struct runtime_paths *p)

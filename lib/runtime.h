@@ -25,6 +25,10 @@ void runtime_paths_free(struct runtime_paths *p);
  * another monitor holds it. The fd is not close-on-exec-safe to share: callers pass
  * it to the processes that must keep it held. */
 int runtime_lock(const struct runtime_paths *p, struct lxc_error *err);
+/* Release a lock taken by runtime_lock and remove its file. Only the last process that
+ * holds the lock may call it (a copy of fd elsewhere keeps the lock held, and whoever
+ * locks after the removal gets a new file). */
+void runtime_unlock(const struct runtime_paths *p, int fd);
 /* Whether some process holds the lock right now. */
 bool runtime_is_locked(const struct runtime_paths *p);
 

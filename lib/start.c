@@ -218,7 +218,8 @@ static int write_id_maps(struct start_ctx *ctx, struct lxc_error *err)
 static pid_t clone_init(struct start_ctx *ctx, struct lxc_error *err)
 {
 	struct clone_args args = {
-		.flags = (unsigned)ctx->clone_flags | CLONE_PIDFD,
+		/* the cgroup namespace comes later, from inside the payload cgroup (start_child.c) */
+		.flags = ((unsigned)ctx->clone_flags & ~CLONE_NEWCGROUP) | CLONE_PIDFD,
 		.pidfd = (unsigned long)&ctx->init_pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -455,8 +456,8 @@ static int guard_wait(struct start_ctx *ctx, pid_t monitor)
 	if (path_exists(ctx->paths.state))
 		cleanup_from_state_file(&ctx->paths, ctx->opts->sysconf);
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (ctx->lock_fd >= 0)
-		close(ctx->lock_fd);
+	/* the monitor is gone and so is all it made: the lock goes last */
+	runtime_unlock(&ctx->paths, ctx->lock_fd);
 	ctx->lock_fd = -1;
 	event_broadcast(ctx->lxcpath, ctx->name, EVENT_STATE, STATE_STOPPED);
 	event_broadcast(ctx->lxcpath, ctx->name, EVENT_EXIT, code);
@@ -595,13 +596,20 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 	/* lxc-start -F: the terminal talks to the container's console, key by key */
 	if (opts->foreground_console)
 		terminal_raw(STDIN_FILENO, &term);
+	if (opts->daemonize) {
+		/* the guard holds the lock now and releases it after the monitor's teardown */
+		close(ctx.lock_fd);
+		ctx.lock_fd = -1;
+	}
 	ret = read_status(pipefd[0], err);
 	close(pipefd[0]);
-	if (!opts->daemonize || ret < 0) {
-		int code = guard_wait(&ctx, pid);
+	if (!opts->daemonize) {
+		*exit_status = guard_wait(&ctx, pid);
+	} else if (ret < 0) {
+		int status;
 
-		if (!opts->daemonize)
-			*exit_status = code;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
 	}
 	terminal_restore(&term);
 out:

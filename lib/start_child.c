@@ -317,6 +317,11 @@ void start_child(struct start_ctx *ctx)
 		_exit(1);
 	if (sync_expect(ctx->sync_fd[1], SYNC_HOST_DONE, NULL, &err) < 0)
 		_exit(1); /* the monitor is gone or gave up */
+	/* the monitor has moved us into the payload cgroup: that becomes our cgroup root */
+	if ((ctx->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		error_sys(&err, errno, "failed to create the cgroup namespace");
+		child_fail(ctx, &err);
+	}
 	if (ctx->clone_flags & CLONE_NEWUSER) {
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 			error_sys(&err, errno, "failed to become root in the user namespace");

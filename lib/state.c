@@ -98,8 +98,6 @@ int event_listen(struct event_listener *l, const char *lxcpath, struct lxc_error
 
 	l->fd = -1;
 	l->path = NULL;
-	if (mkdir_p(dir, 0700, err) < 0)
-		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	l->path = xasprintf("%s/%d-%ld", dir, (int)getpid(), (long)ts.tv_nsec);
 	if (strlen(l->path) >= sizeof(sun.sun_path)) {
@@ -108,13 +106,27 @@ int event_listen(struct event_listener *l, const char *lxcpath, struct lxc_error
 	}
 	strcpy(sun.sun_path, l->path);
 	l->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+	if (l->fd < 0) {
 		int saved = errno;
 
 		event_unlisten(l);
 		return error_sys(err, saved, "failed to listen for state events");
 	}
-	return 0;
+	/* the last listener to leave removes the directory: it may vanish under us */
+	for (int tries = 0;; tries++) {
+		if (mkdir_p(dir, 0700, err) < 0) {
+			event_unlisten(l);
+			return -1;
+		}
+		if (bind(l->fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			return 0;
+		if (errno != ENOENT || tries == 10) {
+			int saved = errno;
+
+			event_unlisten(l);
+			return error_sys(err, saved, "failed to listen for state events");
+		}
+	}
 }
 
 int event_receive(struct event_listener *l, struct lxc_event *ev, int timeout_ms, struct lxc_error *err)
@@ -141,8 +153,14 @@ void event_unlisten(struct event_listener *l)
 {
 	if (l->fd >= 0)
 		close(l->fd);
-	if (l->path)
+	if (l->path) {
+		char *slash = strrchr(l->path, '/');
+
 		unlink(l->path);
+		/* fails while other listeners are there, as it should */
+		*slash = '\0';
+		rmdir(l->path);
+	}
 	free(l->path);
 	l->fd = -1;
 	l->path = NULL;

@@ -231,10 +231,10 @@ int container_destroy(const char *lxcpath, const char *name, struct lxc_error *e
 	runtime_paths_init(&paths, lxcpath, name);
 	/* holding the lock keeps a start from racing with the removal */
 	lock = runtime_lock(&paths, err);
-	runtime_paths_free(&paths);
 	if (lock < 0) {
 		if (err->code == EWOULDBLOCK)
 			error_set(err, "%s is running", name);
+		runtime_paths_free(&paths);
 		return -1;
 	}
 	conf = container_load_conf(lxcpath, name, NULL, err);
@@ -258,6 +258,7 @@ int container_destroy(const char *lxcpath, const char *name, struct lxc_error *e
 		/* an unparsable config still goes: its rootfs is unknown, the directory is not */
 		ret = 0;
 	}
-	close(lock);
+	runtime_unlock(&paths, lock);
+	runtime_paths_free(&paths);
 	return ret;
 }

@@ -34,6 +34,11 @@ needs() {
 			[ "$(id -u)" = 0 ] || skip "needs root" ;;
 		criu)
 			command -v criu >/dev/null || skip "needs criu on PATH" ;;
+		ia32)
+			# i386 system calls through int 0x80 (the probe's getpid32 dies of SIGSEGV
+			# on kernels or hypervisors that do not let them through)
+			"$(probe_bin)" getpid32 >/dev/null 2>&1 ||
+				skip "needs i386 system calls (int 0x80 fails on this kernel: VM lane)" ;;
 		*)
 			modprobe -n "$feature" 2>/dev/null || [ -d "/sys/module/$feature" ] ||
 				skip "needs kernel module $feature (VM lane)" ;;
