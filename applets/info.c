@@ -217,10 +217,10 @@ static int info_main(struct lxc_args *args)
 				printf("%-15s %s\n", "IP:", ips.items[i]);
 			strlist_clear(&ips);
 		}
-		if ((all || opt.stats) && ci.have_stats) {
+		if ((all || opt.stats) && ci.have_stats)
 			print_stats(&ci);
+		if (all || opt.stats)
 			print_links(&ci);
-		}
 	}
 out:
 	container_info_free(&ci);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <poll.h>
@@ -139,6 +140,39 @@ int net_link_get_peer(struct nl_sock *sk, int netnsid, int ifindex, struct net_l
 		      struct lxc_error *err)
 {
 	return net_link_get_nsid(sk, netnsid, NULL, ifindex, out, err);
+}
+
+static int net_nsid_cb(const struct nlmsghdr *h, void *arg, struct lxc_error *err)
+{
+	const struct nlattr *tb[NETNSA_MAX + 1];
+	const void *attrs;
+	size_t len;
+	uint32_t v;
+
+	if (h->nlmsg_type != RTM_NEWNSID || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtgenmsg)))
+		return error_set(err, "unexpected reply to RTM_GETNSID");
+	attrs = nl_msg_attrs(h, sizeof(struct rtgenmsg), &len);
+	nl_attr_parse(attrs, len, tb, NETNSA_MAX);
+	if (nl_attr_get_u32(tb[NETNSA_NSID], &v))
+		*(int *)arg = (int)v;
+	return 0;
+}
+
+int net_netns_id(struct nl_sock *sk, int netns_fd, struct lxc_error *err)
+{
+	struct nl_msg m;
+	struct rtgenmsg *g;
+	int id = -1, ret;
+
+	nl_msg_init(&m, RTM_GETNSID, 0);
+	g = nl_msg_reserve(&m, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	nl_attr_put_u32(&m, NETNSA_FD, (uint32_t)netns_fd);
+	ret = nl_query(sk, &m, net_nsid_cb, &id, err);
+	nl_msg_free(&m);
+	if (ret < 0)
+		return error_prefix(err, "failed to ask for a network namespace id");
+	return id < 0 ? -1 : id;
 }
 
 struct net_link_vec {

@@ -155,6 +155,9 @@ int net_link_get(struct nl_sock *sk, const char *name, int ifindex, struct net_l
  * from the container's socket, whatever namespace the caller is in. */
 int net_link_get_peer(struct nl_sock *sk, int netnsid, int ifindex, struct net_link *out,
 		      struct lxc_error *err);
+/* The id sk's namespace gives the namespace netns_fd refers to (what IFLA_LINK_NETNSID
+ * holds for devices whose peer is there); -1 when it has none (or on failure, with err). */
+int net_netns_id(struct nl_sock *sk, int netns_fd, struct lxc_error *err);
 int net_link_list(struct nl_sock *sk, struct net_link **out, size_t *n, struct lxc_error *err);
 /* Decode one RTM_NEWLINK message; -1 when it is not one. */
 int net_link_parse(const struct nlmsghdr *h, struct net_link *out);

@@ -711,9 +711,9 @@ static int net_return_phys(struct net_state *st, struct nl_sock *host, struct ne
 
 /* A device in the container that came from outside (lxc-device add) and is not one of
  * the NICs we made: a physical one (no kind), or a veth, macvlan, ipvlan or vlan whose
- * peer or lower device is in another namespace. Devices the container made for itself
- * have neither and die with it. */
-static bool net_is_foreign(const struct net_state *st, const struct net_link *l)
+ * peer or lower device is in our namespace (host_nsid: its id there). Devices the
+ * container made for itself, also those paired with a nested container, die with it. */
+static bool net_is_foreign(const struct net_state *st, int host_nsid, const struct net_link *l)
 {
 	static const char *const kinds[] = { "veth", "macvlan", "ipvlan", "vlan" };
 	bool known_kind = false;
@@ -727,7 +727,7 @@ static bool net_is_foreign(const struct net_state *st, const struct net_link *l)
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		known_kind |= !strcmp(l->kind, kinds[i]);
-	return known_kind && l->link_netnsid >= 0;
+	return known_kind && host_nsid >= 0 && l->link_netnsid == host_nsid;
 }
 
 /* Move the foreign devices of the (still held) container namespace to ours, under the
@@ -740,6 +740,7 @@ static int net_return_foreign(struct net_state *st, struct nl_sock *host, struct
 	struct lxc_error e = { 0 };
 	struct nl_sock csk;
 	size_t n = 0;
+	int host_nsid;
 
 	if (st->netns_fd < 0)
 		return 0;
@@ -755,11 +756,12 @@ static int net_return_foreign(struct net_state *st, struct nl_sock *host, struct
 		net_note(first, failed, &e);
 		return -1;
 	}
+	host_nsid = net_netns_id(&csk, self, NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct net_link taken;
 		bool clash;
 
-		if (!net_is_foreign(st, &links[i]))
+		if (!net_is_foreign(st, host_nsid, &links[i]))
 			continue;
 		clash = net_link_get(host, links[i].name, 0, &taken, NULL) == 0;
 		(void)net_link_set_up(&csk, links[i].ifindex, false, NULL);

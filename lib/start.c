@@ -547,6 +547,12 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 	if (start_prepare(&ctx, err) < 0)
 		goto out;
 	ctx.lock_fd = runtime_lock(&ctx.paths, err);
+	/* a monitor that announced STOPPED (so lxc-stop returned) is still on its way out,
+	 * its command socket already gone: wait for it instead of calling the container running */
+	for (int i = 0; ctx.lock_fd < 0 && err->code == EWOULDBLOCK && !path_exists(ctx.paths.command) && i < 400; i++) {
+		usleep(5000);
+		ctx.lock_fd = runtime_lock(&ctx.paths, err);
+	}
 	if (ctx.lock_fd < 0) {
 		if (err->code == EWOULDBLOCK)
 			error_set(err, "container is already running");

@@ -61,8 +61,8 @@ cycle() {
 		i=0
 		while [ $i -lt $((runs + 2)) ]; do
 			t0=$(date +%s%N)
-			"$start" -P "$path" -n hrb
-			"$stop" -P "$path" -n hrb -k
+			"$start" -P "$path" -n hrb || exit 1
+			"$stop" -P "$path" -n hrb -k || exit 1
 			t1=$(date +%s%N)
 			[ $i -lt 2 ] || echo $(((t1 - t0) / 1000))
 			i=$((i + 1))
@@ -74,11 +74,18 @@ median_ms() {
 }
 
 # two passes in opposite order, so that neither side always runs on a warmer machine
+pass() {
+	cycle "$1" "$dir/$2" "$3" >> "$dir/$2.us" || {
+		echo "net.sh: a start or stop with $1/lxc-start failed (try it by hand in $dir)" >&2
+		trap - EXIT
+		exit 1
+	}
+}
 half=$(((runs + 1) / 2))
-{ cycle "$bin" "$dir/ours" "$half"; } > "$dir/ours.us"
-{ cycle /usr/bin "$dir/lxc5" "$half"; } > "$dir/lxc5.us"
-{ cycle /usr/bin "$dir/lxc5" "$((runs - half))"; } >> "$dir/lxc5.us"
-{ cycle "$bin" "$dir/ours" "$((runs - half))"; } >> "$dir/ours.us"
+pass "$bin" ours "$half"
+pass /usr/bin lxc5 "$half"
+pass /usr/bin lxc5 "$((runs - half))"
+pass "$bin" ours "$((runs - half))"
 
 ours=$(median_ms < "$dir/ours.us")
 lxc5=$(median_ms < "$dir/lxc5.us")

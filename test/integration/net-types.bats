@@ -262,7 +262,12 @@ teardown_file() {
 	ip -n "$HR_NS" link set hrmd0 netns "$pid"
 	in_ct mv ip link set hrmd0 name hrdev5
 	in_ct mv ip link add hrown0 type veth peer name hrown1
+	# ... and one paired with a namespace other than the host's (a nested container)
+	ip netns add "$HR_NS-nested"
+	in_ct mv ip link add hrnest0 type veth peer name hrnest1 netns "$HR_NS-nested"
 	hr_stop mv
+	wait_until "! ip -n $HR_NS-nested link show hrnest1 > /dev/null 2>&1"
+	ip netns del "$HR_NS-nested"
 	run ip -n "$HR_NS" -o link show hrdev5
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"hrdev5@hrmd1"* ]]

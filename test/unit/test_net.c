@@ -279,6 +279,44 @@ TEST(net_hwaddr)
 	CHECK_ERR(net_hwaddr_parse("00-16-3e-00-00-00", mac, &err), &err, "expected ':'");
 }
 
+TEST(net_hwaddr_fill_config)
+{
+	const char *in = "# lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx stays a comment\n"
+			 "lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx\n"
+			 "  lxc.net.12.hwaddr=xX:xx:xx:xx:xx:xx\n"
+			 "lxc.network.hwaddr = 00:16:3e:xx:xx:xx\n"
+			 "lxc.network.3.hwaddr = 00:16:3e:xx:xx:xx\n"
+			 "lxc.net.0.name = xx0\n"
+			 "lxc.net.x.hwaddr = 00:16:3e:xx:xx:xx\n"
+			 "lxc.net.0.hwaddrx = 00:16:3e:xx:xx:xx\n"
+			 "lxc.net.1.hwaddr = 02:16:3E:AB:CD:EF";
+	char *out = net_hwaddr_fill_config(in);
+	struct strlist lines = { 0 };
+	uint8_t mac[6];
+
+	strlist_split(&lines, out, "\n");
+	CHECK_INT(lines.len, 9);
+	if (lines.len == 9) {
+		CHECK_STR(lines.items[0], "# lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx stays a comment");
+		CHECK(str_starts_with(lines.items[1], "lxc.net.0.hwaddr = 00:16:3e:") && !strpbrk(lines.items[1] + 20, "xX"));
+		CHECK(net_hwaddr_parse(lines.items[1] + 19, mac, NULL) == 0);
+		CHECK(str_starts_with(lines.items[2], "  lxc.net.12.hwaddr=") && !strpbrk(lines.items[2] + 20, "xX"));
+		/* the first octet's second digit stays even: unicast */
+		CHECK(strchr("02468ace", lines.items[2][21]) != NULL);
+		CHECK(str_starts_with(lines.items[3], "lxc.network.hwaddr = 00:16:3e:") && !strchr(lines.items[3] + 20, 'x'));
+		CHECK(str_starts_with(lines.items[4], "lxc.network.3.hwaddr = 00:16:3e:") && !strchr(lines.items[4] + 22, 'x'));
+		CHECK_STR(lines.items[5], "lxc.net.0.name = xx0");
+		CHECK_STR(lines.items[6], "lxc.net.x.hwaddr = 00:16:3e:xx:xx:xx");
+		CHECK_STR(lines.items[7], "lxc.net.0.hwaddrx = 00:16:3e:xx:xx:xx");
+		CHECK_STR(lines.items[8], "lxc.net.1.hwaddr = 02:16:3E:AB:CD:EF"); /* as written */
+	}
+	strlist_clear(&lines);
+	free(out);
+	out = net_hwaddr_fill_config("");
+	CHECK_STR(out, "");
+	free(out);
+}
+
 TEST(net_address_parsing)
 {
 	uint32_t a;
@@ -370,7 +408,7 @@ TEST(net_state_round_trip)
 					      .script_down = xstrdup("/etc/lxc/down net=%1 x") };
 	st.nics[1] = (struct net_state_nic){ .index = 2, .type = NET_PHYS, .link = xstrdup("hnph0"),
 					      .phys_name = xstrdup("hnph0"), .phys_ifindex = 17, .phys_mtu = 1450,
-					      .phys_ns_ifindex = 3, .phys_moved = true,
+					      .phys_ns_ifindex = 3, .ns_ifindex = 3, .phys_moved = true,
 					      .phys_mac = { 0x02, 0, 0, 0xab, 0xcd, 0xef } };
 	st.nics[2] = (struct net_state_nic){ .index = 5, .type = NET_EMPTY };
 	text = net_state_serialize(&st);
@@ -395,6 +433,8 @@ TEST(net_state_round_trip)
 		CHECK_INT(back.nics[1].phys_ifindex, 17);
 		CHECK_INT(back.nics[1].phys_mtu, 1450);
 		CHECK_INT(back.nics[1].phys_ns_ifindex, 3);
+		CHECK_INT(back.nics[1].ns_ifindex, 3);
+		CHECK_INT(back.nics[0].ns_ifindex, 0);
 		CHECK(back.nics[1].phys_moved && !back.nics[1].ovs);
 		CHECK(!memcmp(back.nics[1].phys_mac, st.nics[1].phys_mac, 6));
 		CHECK_INT(back.nics[2].type, NET_EMPTY);
