@@ -130,8 +130,11 @@ pane() { tm capture-pane -p -t htd; }
 
 # start a shell in a 150x12 pane that records the terminal modes before and after lxc-top
 start_pane() {
-	tm -f /dev/null new-session -d -s htd -x 150 -y 12 "env -i PATH='$PATH' TERM=xterm HOME=/ /bin/sh"
-	tm send-keys -t htd "stty -a | tail -n +2 > $BATS_TEST_TMPDIR/stty.before; lxc-top -P $(P) -d 1 $*; stty -a | tail -n +2 > $BATS_TEST_TMPDIR/stty.after; echo HTD-DONE" Enter
+	tm -f /dev/null new-session -d -s htd -x 150 -y 12 "env -i PATH='$PATH' TERM=xterm HOME=/ PS1='htd\$ ' /bin/sh"
+	# keys typed before the shell's prompt would be echoed ahead of it
+	wait_until "pane | grep -q '^htd\\$'" 300
+	# the shell prints HTD-2 when lxc-top has ended; the typed line says HTD-\$((1+1))
+	tm send-keys -t htd "stty -a | tail -n +2 > $BATS_TEST_TMPDIR/stty.before; lxc-top -P $(P) -d 1 $*; stty -a | tail -n +2 > $BATS_TEST_TMPDIR/stty.after; echo HTD-\$((1+1))" Enter
 	wait_until "pane | grep -q '^TOTAL 2 of 2'" 300 || { pane; false; }
 }
 
@@ -164,7 +167,7 @@ first_row() { pane | sed -n 3p | awk '{ print $1 }'; }
 	tm resize-window -t htd -x 150 -y 12
 	wait_until "pane | grep -q '^TOTAL 2 of 2'" 300
 	tm send-keys -t htd q
-	wait_until "pane | grep -q '^HTD-DONE'" 300 || { pane; false; }
+	wait_until "pane | grep -q 'HTD-2'" 300 || { pane; false; }
 	[ "$(tm display -p -t htd '#{alternate_on}')" = 0 ]
 	# the modes (echo, icanon...) are back as they were
 	diff "$BATS_TEST_TMPDIR/stty.before" "$BATS_TEST_TMPDIR/stty.after"
@@ -174,7 +177,7 @@ first_row() { pane | sed -n 3p | awk '{ print $1 }'; }
 @test "lxc-top screen: SIGTERM restores the terminal too" {
 	start_pane
 	pkill -TERM -f "lxc-top -P $(P) -d 1" -P "$(tm display -p -t htd '#{pane_pid}')"
-	wait_until "pane | grep -q '^HTD-DONE'" 300 || { pane; false; }
+	wait_until "pane | grep -q 'HTD-2'" 300 || { pane; false; }
 	[ "$(tm display -p -t htd '#{alternate_on}')" = 0 ]
 	diff "$BATS_TEST_TMPDIR/stty.before" "$BATS_TEST_TMPDIR/stty.after"
 }
