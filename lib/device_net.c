@@ -264,6 +264,11 @@ int device_net_del(struct device_target *t, const char *ifname, const char *dest
 	if (ns < 0 || nl_open_in_netns(&sk, NETLINK_ROUTE, ns, err) < 0)
 		return -1;
 	ret = net_link_get(&sk, ifname, 0, &l, err);
+	/* also by the host name it was added under ("del veth1" after "add veth1 eth1") */
+	for (size_t i = 0; ret < 0 && err->code == ENODEV && i < st->n_nics; i++)
+		if (st->nics[i].type == NET_PHYS && st->nics[i].phys_moved && st->nics[i].phys_ns_ifindex &&
+		    str_equal(st->nics[i].phys_name, ifname))
+			ret = net_link_get(&sk, NULL, st->nics[i].phys_ns_ifindex, &l, err);
 	nl_close(&sk);
 	if (ret < 0) {
 		if (err->code != ENODEV)
@@ -277,9 +282,9 @@ int device_net_del(struct device_target *t, const char *ifname, const char *dest
 			rec = i;
 	if (!target)
 		target = rec < st->n_nics && st->nics[rec].phys_name ? st->nics[rec].phys_name : ifname;
-	if (net_move_interface_out(t->init_pid, ifname, target, err) < 0)
+	if (net_move_interface_out(t->init_pid, l.name, target, err) < 0)
 		return -1;
-	*out = xasprintf("moved interface \"%s\" back to the host as \"%s\"", ifname, target);
+	*out = xasprintf("moved interface \"%s\" back to the host as \"%s\"", l.name, target);
 	if (rec < st->n_nics) {
 		net_state_nic_clear(&st->nics[rec]);
 		memmove(&st->nics[rec], &st->nics[rec + 1], (st->n_nics - rec - 1) * sizeof(*st->nics));
