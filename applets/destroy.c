@@ -41,12 +41,7 @@ static int destroy_main(struct lxc_args *args)
 		if (event_listen(&l, args->lxcpath, &err) < 0)
 			return applet_fail_error(args, &err);
 		container_command(args->lxcpath, args->name, CMD_STOP, 0, NULL, NULL, &err);
-		while (container_state(args->lxcpath, args->name) != STATE_STOPPED) {
-			struct lxc_event ev;
-
-			if (event_receive(&l, &ev, 1000, &err) < 0)
-				break;
-		}
+		container_wait_state(&l, args->lxcpath, args->name, 1u << STATE_STOPPED, 30000, &err);
 		event_unlisten(&l);
 	}
 	/* the monitor's guard may still hold the lock for a moment while it cleans up */

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "applet.h"
 #include "commands.h"
@@ -46,36 +45,10 @@ static int parse(struct lxc_args *args, int o, const char *arg)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* Wait until the container reports one of the states in mask; timeout_s < 0 waits forever.
- * Returns 1 when reached, 0 on timeout. */
 static int wait_for(struct event_listener *l, const struct lxc_args *args, unsigned mask, int timeout_s,
 		    struct lxc_error *err)
 {
-	long long deadline = timeout_s < 0 ? -1 : now_ms() + timeout_s * 1000LL;
-
-	if (mask & (1u << container_state(args->lxcpath, args->name)))
-		return 1;
-	for (;;) {
-		struct lxc_event ev;
-		int left = deadline < 0 ? -1 : (int)(deadline - now_ms());
-		int r;
-
-		if (deadline >= 0 && left <= 0)
-			return 0;
-		r = event_receive(l, &ev, left, err);
-		if (r <= 0)
-			return r;
-		if (ev.type == EVENT_STATE && !strcmp(ev.name, args->name) && (mask & (1u << ev.value)))
-			return 1;
-	}
+	return container_wait_state(l, args->lxcpath, args->name, mask, timeout_s < 0 ? -1 : timeout_s * 1000, err);
 }
 
 static int stop_main(struct lxc_args *args)

@@ -3,7 +3,6 @@
 //applet: wait
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "applet.h"
 #include "container.h"
@@ -31,21 +30,12 @@ static int parse(struct lxc_args *args, int o, const char *arg)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static int wait_main(struct lxc_args *args)
 {
 	struct lxc_error err = { 0 };
 	struct event_listener l;
 	unsigned mask;
-	long long deadline;
-	int ret = 1;
+	int ret;
 
 	if (!opt.states)
 		return applet_fail(args, "missing state option to wait for (-s)");
@@ -56,30 +46,11 @@ static int wait_main(struct lxc_args *args)
 	/* listen first, then look: no state change can slip between the two */
 	if (event_listen(&l, args->lxcpath, &err) < 0)
 		return applet_fail_error(args, &err);
-	if (mask & (1u << container_state(args->lxcpath, args->name))) {
-		event_unlisten(&l);
-		return 0;
-	}
-	deadline = opt.timeout < 0 ? -1 : now_ms() + opt.timeout * 1000LL;
-	for (;;) {
-		struct lxc_event ev;
-		int left = deadline < 0 ? -1 : (int)(deadline - now_ms());
-		int r;
-
-		if (deadline >= 0 && left <= 0)
-			break;
-		r = event_receive(&l, &ev, left, &err);
-		if (r < 0) {
-			applet_fail_error(args, &err);
-			break;
-		}
-		if (r == 0)
-			break;
-		if (ev.type == EVENT_STATE && !strcmp(ev.name, args->name) && (mask & (1u << ev.value))) {
-			ret = 0;
-			break;
-		}
-	}
+	ret = container_wait_state(&l, args->lxcpath, args->name, mask,
+				   opt.timeout < 0 ? -1 : opt.timeout * 1000, &err);
+	if (ret < 0)
+		applet_fail_error(args, &err);
+	ret = ret == 1 ? 0 : 1;
 	event_unlisten(&l);
 	return ret;
 }

@@ -1,5 +1,6 @@
 /* Container lookup helpers for the applets: names, paths, state, config, commands. */
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,4 +92,37 @@ struct lxc_conf *container_load_conf(const char *lxcpath, const char *name, cons
 		return NULL;
 	}
 	return conf;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int container_wait_state(struct event_listener *l, const char *lxcpath, const char *name, unsigned mask,
+			 int timeout_ms, struct lxc_error *err)
+{
+	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+
+	for (;;) {
+		struct lxc_event ev;
+		long long left = deadline < 0 ? 1000 : deadline - now_ms();
+		int r;
+
+		if (mask & (1u << container_state(lxcpath, name)))
+			return 1;
+		if (deadline >= 0 && left <= 0)
+			return 0;
+		/* drain events until ours arrives; on silence, look at the state again */
+		do {
+			r = event_receive(l, &ev, left > 1000 ? 1000 : (int)left, err);
+			if (r < 0)
+				return -1;
+			if (r > 0 && ev.type == EVENT_STATE && !strcmp(ev.name, name) && (mask & (1u << ev.value)))
+				return 1;
+		} while (r > 0);
+	}
 }

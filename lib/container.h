@@ -29,4 +29,13 @@ struct lxc_conf *container_load_conf(const char *lxcpath, const char *name, cons
 int container_command(const char *lxcpath, const char *name, int cmd, int arg, const char *in,
 		      char **out, struct lxc_error *err);
 
+/* Wait until the container is in one of the states of mask (bits 1 << STATE_*), the
+ * listener having been opened before the action that changes the state. Events are
+ * the trigger; the state is asked again whenever none came for a second, because a
+ * listener whose queue is full loses datagrams. timeout_ms < 0 waits forever.
+ * Returns 1 when reached, 0 on timeout, -1 on error. */
+struct event_listener;
+int container_wait_state(struct event_listener *l, const char *lxcpath, const char *name, unsigned mask,
+			 int timeout_ms, struct lxc_error *err);
+
 #endif
