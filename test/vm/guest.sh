@@ -48,10 +48,12 @@ cd "$LXC_TOP" || fail "cd $LXC_TOP"
 export LXC_TOP LXC_BIN="$LXC_TOP/build/lxc" PATH="$LXC_TOP/build/bin:$PATH" HVM_GUEST=1
 if [ -n "${HVM_CMD:-}" ]; then
 	# test/vm/run's VM_CMD: a bash script instead of the suites (to measure, to debug)
-	bash "$HVM_CMD" > "$results" 2>&1
+	bash "$HVM_CMD" < /dev/null > "$results" 2>&1
 else
+	# stdin is not the console: a tool that finds a terminal there (lxc-attach makes a pty
+	# then) would behave otherwise than under CI
 	# shellcheck disable=SC2086 # HVM_FILES is a list of paths without blanks
-	bats --tap ${HVM_BATS_OPTS:-} $HVM_FILES > "$results" 2>&1
+	bats --tap ${HVM_BATS_OPTS:-} $HVM_FILES < /dev/null > "$results" 2>&1
 fi
 rc=$?
 read -r end _ < /proc/uptime
