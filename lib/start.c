@@ -219,7 +219,8 @@ static int write_id_maps(struct start_ctx *ctx, struct lxc_error *err)
 static pid_t clone_init(struct start_ctx *ctx, struct lxc_error *err)
 {
 	struct clone_args args = {
-		.flags = (unsigned)ctx->clone_flags | CLONE_PIDFD,
+		/* the child unshares its cgroup namespace once it is in the payload cgroup */
+		.flags = ((unsigned)ctx->clone_flags & ~(unsigned)CLONE_NEWCGROUP) | CLONE_PIDFD,
 		.pidfd = (unsigned long)&ctx->init_pidfd,
 		.exit_signal = SIGCHLD,
 	};
