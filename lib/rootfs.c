@@ -201,10 +201,10 @@ static bool root_is_initramfs(void)
 
 /* The fallback for an initramfs "/", the only place we chroot: the rootfs mount is moved
  * over "/" and becomes our root (what switch_root does). The initramfs stays below it in
- * this mount namespace; nothing of the host is mounted inside the container's root, so
- * path walks cannot reach it, but a process keeping CAP_SYS_CHROOT can (chroot into a
- * subdirectory, then ".." past the root), as with runc's --no-pivot: drop sys_chroot
- * (lxc.cap.drop) where that matters. */
+ * this mount namespace, unreachable: nothing of the host is mounted inside the container's
+ * root, and as the moved mount covers the initramfs's own root directory, ".." from the
+ * container's root finds no mountpoint to step onto, also after a chroot(2) into a
+ * subdirectory (the classic escape; test/vm/initramfs.bats tries it). */
 static int move_root(struct rootfs *rootfs, struct lxc_error *err)
 {
 	INFO("pivot_root is impossible with an initramfs as \"/\": moving \"%s\" onto \"/\" and chrooting into it",

@@ -149,7 +149,8 @@ load_profiles() {
 	run lxc-attach -P "$(P)" -n hvr-aa4 -- cat /etc/passwd
 	[ "$status" -eq 0 ]
 	lxc-stop -P "$(P)" -n hvr-aa4
-	! grep -qF "$label" "$AAFS/profiles"
+	run grep -cF "$label" "$AAFS/profiles"
+	[ "$output" = 0 ]
 }
 
 @test "apparmor: unconfined and unchanged under a confined lxc-start" {
