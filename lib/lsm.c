@@ -157,7 +157,10 @@ static int prepare_apparmor(struct lsm_plan *p, const struct lxc_conf *conf, con
 	if (!profile)
 		profile = apparmor_profile_loaded("lxc-container-default-cgns") ? "lxc-container-default-cgns" : NULL;
 	if (!profile) {
-		WARN("no AppArmor profile set and lxc-container-default-cgns is not loaded: running unconfined");
+		if (apparmor_self_unconfined())
+			WARN("no AppArmor profile set and lxc-container-default-cgns is not loaded: running unconfined");
+		else
+			WARN("no AppArmor profile set and lxc-container-default-cgns is not loaded: keeping lxc-start's own profile");
 		return 0;
 	}
 	if (strcmp(profile, "unchanged") == 0)

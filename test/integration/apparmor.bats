@@ -153,7 +153,7 @@ load_profiles() {
 	[ "$output" = 0 ]
 }
 
-@test "apparmor: unconfined and unchanged under a confined lxc-start" {
+@test "apparmor: unconfined, unchanged and unset under a confined lxc-start" {
 	needs root apparmor
 	load_profiles
 	aa_container hvr-aa5 "lxc.apparmor.profile = unconfined"
@@ -162,6 +162,13 @@ load_profiles() {
 	lxc-stop -P "$(P)" -n hvr-aa5 -k
 	sed -i 's/^lxc.apparmor.profile = .*/lxc.apparmor.profile = unchanged/' "$(P)/hvr-aa5/config"
 	aa-exec -p hvr-aa-outer -- lxc-start -P "$(P)" -n hvr-aa5
+	[ "$(cat "/proc/$(init_pid hvr-aa5)/attr/current")" = "hvr-aa-outer (enforce)" ]
+	lxc-stop -P "$(P)" -n hvr-aa5 -k
+	# unset, with LXC's default profile not loaded: the same, and said so
+	sed -i '/^lxc.apparmor.profile/d' "$(P)/hvr-aa5/config"
+	run aa-exec -p hvr-aa-outer -- lxc-start -P "$(P)" -n hvr-aa5
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"lxc-container-default-cgns is not loaded: keeping lxc-start's own profile"* ]]
 	[ "$(cat "/proc/$(init_pid hvr-aa5)/attr/current")" = "hvr-aa-outer (enforce)" ]
 	lxc-stop -P "$(P)" -n hvr-aa5 -k
 }
