@@ -293,7 +293,7 @@ static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 		return -1;
 	if (seccomp_prepare(a->conf->seccomp_profile, NULL, &a->seccomp, err) < 0)
 		return -1;
-	if (!o->elevated_lsm && lsm_prepare(&a->lsm, a->conf, o->name, o->lxcpath, err) < 0)
+	if (!o->elevated_lsm && lsm_prepare_attach(&a->lsm, a->init_pid, err) < 0)
 		return -1;
 	if (ns_open_pid(a->init_pid, a->ns_flags, a->ns_fds, err) < 0)
 		return -1;

@@ -527,14 +527,36 @@ fail:
 
 /* ---- enter ----------------------------------------------------------------------------- */
 
+/* A payload whose container enabled controllers below it (nested containers, systemd) takes
+ * no more processes (cgroup v2's "no internal processes"): join its ".lxc" leaf, as LXC does. */
+static int enter_payload_leaf(int fd, pid_t pid, struct lxc_error *err)
+{
+	_cleanup_close_ int leaf = -1;
+
+	if (mkdirat(fd, ".lxc", 0755) < 0 && errno != EEXIST)
+		return error_sys(err, errno, "cannot create the \".lxc\" leaf");
+	leaf = openat(fd, ".lxc", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (leaf < 0)
+		return error_sys(err, errno, "cannot open the \".lxc\" leaf");
+	return cgroup_write_procs(leaf, pid, err);
+}
+
 int cgroup_enter(struct cgroup_ctx *c, enum cgroup_which which, pid_t pid, struct lxc_error *err)
 {
 	enum cgroup_role role = which == CGROUP_MONITOR ? CG_MONITOR : CG_PAYLOAD;
 
 	for (size_t i = 0; i < c->n; i++) {
-		int fd = cgroup_hier_fd(&c->h[i], role, err);
+		struct lxc_error e = { 0 };
+		int fd = cgroup_hier_fd(&c->h[i], role, err), ret = -1;
 
-		if (fd < 0 || cgroup_write_procs(fd, pid, err) < 0)
+		if (fd >= 0) {
+			ret = cgroup_write_procs(fd, pid, &e);
+			if (ret < 0 && e.code == EBUSY && role == CG_PAYLOAD && c->h[i].version == 2)
+				ret = enter_payload_leaf(fd, pid, &e);
+			if (ret < 0 && err)
+				*err = e;
+		}
+		if (ret < 0)
 			return error_prefix(err, "failed to move process %d into cgroup \"%s\" (%s)",
 					    (int)pid, c->h[i].cg[role] ? c->h[i].cg[role] : "?", c->h[i].mnt);
 	}

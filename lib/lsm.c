@@ -66,6 +66,9 @@ static char *apparmor_generated_text(const char *profile, const struct lxc_conf 
 		"#include <tunables/global>\n"
 		"profile \"%s\" flags=(attach_disconnected,mediate_deleted) {\n"
 		"  #include <abstractions/lxc/container-base>\n"
+		"  deny mount fstype=devpts,\n"
+		"  mount fstype=cgroup -> /sys/fs/cgroup/**,\n"
+		"  mount fstype=cgroup2 -> /sys/fs/cgroup/**,\n"
 		"  deny /dev/.lxc/proc/** rw,\n"
 		"  deny /dev/.lxc/sys/** rw,\n"
 		"%s"
@@ -97,7 +100,8 @@ static int apparmor_load_generated(const char *profile, const struct lxc_conf *c
 		return error_sys(err, errno, "fork");
 	if (pid == 0) {
 		dup2(pipefd[0], 0);
-		execlp("apparmor_parser", "apparmor_parser", "-rKW", (char *)NULL);
+		/* replace a profile of that name, no cache: the text is made at every start */
+		execlp("apparmor_parser", "apparmor_parser", "-rK", (char *)NULL);
 		_exit(127);
 	}
 	close(pipefd[0]);
@@ -110,6 +114,34 @@ static int apparmor_load_generated(const char *profile, const struct lxc_conf *c
 		return error_set(err, "apparmor_parser failed to load the generated profile \"%s\"%s", profile,
 				 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (apparmor_parser not found)" : "");
 	return 0;
+}
+
+/* A task's label as /proc/PID/attr/current shows it, without AppArmor's " (enforce)" mode. */
+static char *read_label(const char *pid, bool apparmor)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%s/attr/apparmor/current", pid);
+	char *text = NULL, *mode;
+	size_t len;
+
+	if (!apparmor || !path_exists(path)) {
+		free(path);
+		path = xasprintf("/proc/%s/attr/current", pid);
+	}
+	if (file_read(path, &text, &len, NULL) < 0)
+		return NULL;
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\0'))
+		text[--len] = '\0';
+	mode = strrchr(text, ' ');
+	if (apparmor && mode && mode[1] == '(' && text[len - 1] == ')')
+		*mode = '\0';
+	return text;
+}
+
+static bool apparmor_self_unconfined(void)
+{
+	_cleanup_free_ char *label = read_label("self", true);
+
+	return !label || strcmp(label, "unconfined") == 0;
 }
 
 static int prepare_apparmor(struct lsm_plan *p, const struct lxc_conf *conf, const char *name,
@@ -125,11 +157,22 @@ static int prepare_apparmor(struct lsm_plan *p, const struct lxc_conf *conf, con
 	if (!profile)
 		profile = apparmor_profile_loaded("lxc-container-default-cgns") ? "lxc-container-default-cgns" : NULL;
 	if (!profile) {
-		WARN("no AppArmor profile set and lxc-container-default-cgns is not loaded: running unconfined");
+		if (apparmor_self_unconfined())
+			WARN("no AppArmor profile set and lxc-container-default-cgns is not loaded: running unconfined");
+		else
+			WARN("no AppArmor profile set and lxc-container-default-cgns is not loaded: keeping lxc-start's own profile");
 		return 0;
 	}
-	if (strcmp(profile, "unconfined") == 0)
+	if (strcmp(profile, "unchanged") == 0)
 		return 0;
+	if (strcmp(profile, "unconfined") == 0) {
+		/* only a confined caller has something to leave */
+		if (!apparmor_self_unconfined()) {
+			p->kind = LSM_APPARMOR;
+			p->label = xstrdup(profile);
+		}
+		return 0;
+	}
 	if (!is_dir(APPARMOR_FS "/features/mount") && conf->apparmor_allow_incomplete <= 0)
 		return error_set(err, "AppArmor cannot mediate mounts on this kernel: refusing to start confined "
 				      "(set lxc.apparmor.allow_incomplete = 1 to accept it)");
@@ -139,6 +182,7 @@ static int prepare_apparmor(struct lsm_plan *p, const struct lxc_conf *conf, con
 		if (apparmor_load_generated(gen, conf, err) < 0)
 			return -1;
 		p->label = steal_ptr(gen);
+		p->generated = true;
 	} else {
 		if (!apparmor_profile_loaded(profile))
 			return error_set(err, "AppArmor profile \"%s\" is not loaded", profile);
@@ -161,6 +205,39 @@ int lsm_prepare(struct lsm_plan *p, const struct lxc_conf *conf, const char *nam
 	if (conf->selinux_context)
 		INFO("SELinux is not enabled: lxc.selinux.context ignored");
 	return prepare_apparmor(p, conf, name, lxcpath, err);
+}
+
+int lsm_prepare_attach(struct lsm_plan *p, pid_t init_pid, struct lxc_error *err)
+{
+	_cleanup_free_ char *pid = xasprintf("%d", (int)init_pid);
+	bool apparmor = lsm_apparmor_enabled();
+	char *label;
+
+	memset(p, 0, sizeof(*p));
+	p->attr_fd = -1;
+	if (!apparmor && !lsm_selinux_enabled())
+		return 0;
+	label = read_label(pid, apparmor);
+	if (!label)
+		return error_sys(err, errno, "cannot read the security label of the container's init (pid %s)", pid);
+	p->kind = apparmor ? LSM_APPARMOR : LSM_SELINUX;
+	p->label = label;
+	/* unconfined init, unconfined caller: nothing to change */
+	if (apparmor && strcmp(label, "unconfined") == 0 && apparmor_self_unconfined())
+		lsm_plan_free(p);
+	return 0;
+}
+
+int lsm_unload_generated(struct lsm_plan *p, struct lxc_error *err)
+{
+	struct lxc_error e = { 0 };
+
+	if (!p->generated || !p->label)
+		return 0;
+	if (file_write_str(APPARMOR_FS "/.remove", p->label, &e) < 0 && e.code != ENOENT)
+		return error_sys(err, e.code, "failed to unload the AppArmor profile \"%s\"", p->label);
+	DEBUG("unloaded the generated AppArmor profile \"%s\"", p->label);
+	return 0;
 }
 
 int lsm_open_attr(struct lsm_plan *p, struct lxc_error *err)

@@ -75,7 +75,8 @@ int rootfs_prepare(const struct lxc_conf *conf, struct rootfs *rootfs, struct lx
 int rootfs_mount(struct rootfs *rootfs, struct lxc_error *err);
 /* Apply ro/nosuid/nodev/noexec of lxc.rootfs.options (late, so the plan could still create
  * mount points), pivot_root(".", ".") into the rootfs and detach the old root: no host mount
- * stays reachable. cwd becomes "/". No-op without a rootfs. */
+ * stays reachable. cwd becomes "/". No-op without a rootfs. When "/" is the initramfs (which
+ * pivot_root cannot move), the rootfs is moved over "/" and chrooted into instead. */
 int rootfs_pivot(struct rootfs *rootfs, struct lxc_error *err);
 void rootfs_release(struct rootfs *rootfs);
 

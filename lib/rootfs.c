@@ -2,6 +2,7 @@
  * a storage backend (a directory here; storage/ modules add theirs), then pivot_root into it. */
 #include <errno.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "log.h"
@@ -170,6 +171,54 @@ static int apply_attrs(const struct rootfs *rootfs, struct lxc_error *err)
 	return 0;
 }
 
+/* Is our "/" the initramfs, the root mount of the mount namespace (its own parent in
+ * mountinfo, type "rootfs")? pivot_root refuses to move that one (EINVAL). Read only after
+ * pivot_root failed: the usual path needs no /proc. */
+static bool root_is_initramfs(void)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (file_read("/proc/self/mountinfo", &text, NULL, NULL) < 0)
+		return false;
+	for (char *line = text, *next; line && *line; line = next) {
+		unsigned id, parent;
+		int end = 0;
+		const char *sep;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - FSTYPE SOURCE SUPER" */
+		if (sscanf(line, "%u %u %*s %*s %n", &id, &parent, &end) != 2 || !end || id != parent ||
+		    strncmp(line + end, "/ ", 2) != 0)
+			continue;
+		sep = strstr(line + end, " - ");
+		if (sep && str_starts_with(sep + 3, "rootfs "))
+			return true;
+	}
+	return false;
+}
+
+/* The fallback for an initramfs "/", the only place we chroot: the rootfs mount is moved
+ * over "/" and becomes our root (what switch_root does). The initramfs stays below it in
+ * this mount namespace, unreachable: nothing of the host is mounted inside the container's
+ * root, and as the moved mount covers the initramfs's own root directory, ".." from the
+ * container's root finds no mountpoint to step onto, also after a chroot(2) into a
+ * subdirectory (the classic escape; test/vm/initramfs.bats tries it). */
+static int move_root(struct rootfs *rootfs, struct lxc_error *err)
+{
+	INFO("pivot_root is impossible with an initramfs as \"/\": moving \"%s\" onto \"/\" and chrooting into it",
+	     rootfs->mount_point);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return error_sys(err, errno, "failed to move the rootfs \"%s\" onto \"/\" (initramfs root)",
+				 rootfs->mount_point);
+	if (chroot(".") < 0)
+		return error_sys(err, errno, "failed to chroot into \"%s\"", rootfs->mount_point);
+	if (chdir("/") < 0)
+		return error_sys(err, errno, "cannot change directory to \"/\"");
+	return 0;
+}
+
 int rootfs_pivot(struct rootfs *rootfs, struct lxc_error *err)
 {
 	if (!rootfs->backend)
@@ -182,8 +231,13 @@ int rootfs_pivot(struct rootfs *rootfs, struct lxc_error *err)
 		return error_sys(err, errno, "cannot change directory to \"%s\"", rootfs->mount_point);
 	/* new root and old root stacked on "."; the old one is then detached. No chroot: nothing
 	 * of the host's mount table stays reachable. */
-	if (mount_sys_pivot_root(".", ".") < 0)
-		return error_sys(err, errno, "failed to pivot_root into \"%s\"", rootfs->mount_point);
+	if (mount_sys_pivot_root(".", ".") < 0) {
+		int saved = errno;
+
+		if (saved == EINVAL && root_is_initramfs())
+			return move_root(rootfs, err);
+		return error_sys(err, saved, "failed to pivot_root into \"%s\"", rootfs->mount_point);
+	}
 	/* keep the detach from propagating to the host, whatever the runtime set up */
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return error_sys(err, errno, "cannot make the old root a slave mount");

@@ -344,6 +344,8 @@ static void start_teardown(struct start_ctx *ctx)
 		WARN("%s", err.msg);
 	if (ctx->cgroup && cgroup_destroy(ctx->cgroup, &err) < 0)
 		WARN("%s", err.msg);
+	if (lsm_unload_generated(&ctx->lsm, &err) < 0)
+		WARN("%s", err.msg);
 	if (start_run_hook(ctx, HOOK_POST_STOP, &err) < 0)
 		WARN("%s", err.msg);
 	unlink(ctx->paths.state);
