@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -267,6 +268,22 @@ fail:
 	_exit(126);
 }
 
+/* Joining a namespace we are in already is useless, and for a user namespace an error. */
+static void drop_own_namespaces(struct attach_ctx *a)
+{
+	for (int ns = 0; ns < NS_COUNT; ns++) {
+		_cleanup_free_ char *own = xasprintf("/proc/self/ns/%s", ns_proc_name(ns));
+		struct stat theirs, ours;
+
+		if (a->ns_fds[ns] < 0 || fstat(a->ns_fds[ns], &theirs) < 0 || stat(own, &ours) < 0)
+			continue;
+		if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino) {
+			close(a->ns_fds[ns]);
+			a->ns_fds[ns] = -1;
+		}
+	}
+}
+
 static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 {
 	const struct attach_options *o = a->o;
@@ -278,9 +295,16 @@ static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 	a->init_pid = container_init_pid(o->lxcpath, o->name);
 	if (a->init_pid < 0)
 		return error_set(err, "%s is not running", o->name);
-	flags = container_command(o->lxcpath, o->name, CMD_GET_CLONE_FLAGS, 0, NULL, NULL, err);
-	if (flags < 0)
-		return -1;
+	/* every namespace init is in, also those it shares with another container or
+	 * the host (lxc.namespace.share.*, --share-*): the ones we are in already drop out
+	 * below */
+	flags = 0;
+	for (int ns = 0; ns < NS_COUNT; ns++) {
+		_cleanup_free_ char *own = xasprintf("/proc/self/ns/%s", ns_proc_name(ns));
+
+		if (access(own, F_OK) == 0) /* the kernel has this kind */
+			flags |= ns_clone_flag(ns);
+	}
 	a->ns_flags = o->ns_flags ? (o->ns_flags & flags) : flags;
 	if (container_command(o->lxcpath, o->name, CMD_GET_CGROUP, 0, NULL, &cg, err) < 0)
 		return -1;
@@ -297,6 +321,7 @@ static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 		return -1;
 	if (ns_open_pid(a->init_pid, a->ns_flags, a->ns_fds, err) < 0)
 		return -1;
+	drop_own_namespaces(a);
 	/* the pid could have been recycled between the query and the opens */
 	if (container_init_pid(o->lxcpath, o->name) != a->init_pid)
 		return error_set(err, "%s stopped while attaching", o->name);

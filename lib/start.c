@@ -329,6 +329,8 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 }
 
+/* Undo one run of the container: init and its cgroups, network, hooks. The command
+ * socket and runtime directory stay (a reboot starts the next run in this monitor). */
 static void start_teardown(struct start_ctx *ctx)
 {
 	struct lxc_error err = { 0 };
@@ -347,9 +349,45 @@ static void start_teardown(struct start_ctx *ctx)
 		WARN("%s", err.msg);
 	if (start_run_hook(ctx, HOOK_POST_STOP, &err) < 0)
 		WARN("%s", err.msg);
-	unlink(ctx->paths.state);
-	unlink(ctx->paths.command);
-	rmdir(ctx->paths.dir);
+}
+
+static void close_ttys(struct start_ctx *ctx)
+{
+	close_tty_slaves(ctx);
+	for (size_t i = 0; i < ctx->n_ttys; i++)
+		close(ctx->tty_masters[i]);
+	free(ctx->tty_masters);
+	free(ctx->tty_slaves);
+	for (size_t i = 0; i < ctx->n_ttys && ctx->tty_names; i++)
+		free(ctx->tty_names[i]);
+	free(ctx->tty_names);
+	ctx->tty_masters = ctx->tty_slaves = NULL;
+	ctx->tty_names = NULL;
+	ctx->n_ttys = 0;
+}
+
+/* Forget what one run made, so that the next run (after a reboot) starts afresh. */
+static void run_reset(struct start_ctx *ctx)
+{
+	net_state_free(&ctx->net);
+	net_state_init(&ctx->net);
+	if (ctx->cgroup)
+		cgroup_ctx_free(ctx->cgroup);
+	ctx->cgroup = NULL;
+	console_close(&ctx->console);
+	close_ttys(ctx);
+	for (int i = 0; i < 2; i++) {
+		if (ctx->sync_fd[i] >= 0)
+			close(ctx->sync_fd[i]);
+		ctx->sync_fd[i] = -1;
+	}
+	if (ctx->init_pidfd >= 0)
+		close(ctx->init_pidfd);
+	ctx->init_pidfd = -1;
+	ctx->init_pid = 0;
+	ctx->init_status = 0;
+	ctx->init_exited = false;
+	ctx->reboot = false;
 }
 
 static void report_status(struct start_ctx *ctx, const char *text)
@@ -369,64 +407,89 @@ static int write_pidfile(const char *path, struct lxc_error *err)
 	return file_write_atomic(path, text, strlen(text), 0644, err);
 }
 
-/* The monitor: runs the start and the container's life. Returns the exit code for
- * the process (init's status encoded as a shell would). */
-static int monitor_main(struct start_ctx *ctx)
+/* One run of the container, from cgroups to teardown. Returns 0 when init ran (its
+ * status is in ctx->init_status), -1 when the start failed (err says why). */
+static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 {
-	struct lxc_error err = { 0 };
-	char *msg;
 	int ret;
 
-	ctx->cmd_fd = -1;
 	monitor_set_state(ctx, STATE_STARTING);
-	if (mkdir_p(ctx->paths.dir, 0700, &err) < 0 || chmod(ctx->paths.dir, 0700) < 0)
+	if (cgroup_ctx_new(&ctx->cgroup, ctx->name, ctx->conf, ctx->opts->sysconf, err) < 0 ||
+	    cgroup_create(ctx->cgroup, err) < 0)
 		goto fail;
-	ctx->cmd_fd = cmd_listen(ctx->paths.command, &err);
-	if (ctx->cmd_fd < 0)
+	if (write_state_file(ctx, err) < 0)
 		goto fail;
-	if (cgroup_ctx_new(&ctx->cgroup, ctx->name, ctx->conf, ctx->opts->sysconf, &err) < 0 ||
-	    cgroup_create(ctx->cgroup, &err) < 0)
+	if (cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), err) < 0)
 		goto fail;
-	if (write_state_file(ctx, &err) < 0)
+	if (console_open(&ctx->console, ctx->conf, ctx->opts->console_path, ctx->opts->console_log, err) < 0)
 		goto fail;
-	if (cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), &err) < 0)
-		goto fail;
-	if (console_open(&ctx->console, ctx->conf, ctx->opts->console_path, ctx->opts->console_log, &err) < 0)
-		goto fail;
-	if (allocate_ttys(ctx, &err) < 0)
+	if (allocate_ttys(ctx, err) < 0)
 		goto fail;
 	if (ctx->opts->foreground_console && ctx->console.master >= 0 && ctx->console.peer_out < 0) {
 		ctx->console.peer_out = STDOUT_FILENO;
 		ctx->console.peer_in = STDIN_FILENO;
 	}
-	if (start_run_hook(ctx, HOOK_PRE_START, &err) < 0)
+	if (start_run_hook(ctx, HOOK_PRE_START, err) < 0)
 		goto fail;
-	if (start_spawn(ctx, &err) < 0)
+	if (start_spawn(ctx, err) < 0)
 		goto fail;
-	if (ctx->opts->pidfile && write_pidfile(ctx->opts->pidfile, &err) < 0)
+	if (ctx->opts->pidfile && write_pidfile(ctx->opts->pidfile, err) < 0)
 		goto fail;
 	monitor_set_state(ctx, STATE_RUNNING);
 	report_status(ctx, "OK");
-	ret = monitor_run(ctx, &err);
+	ret = monitor_run(ctx, err);
 	monitor_set_state(ctx, STATE_STOPPING);
 	start_teardown(ctx);
 	monitor_set_state(ctx, STATE_STOPPED);
-	event_broadcast(ctx->lxcpath, ctx->name, EVENT_EXIT, ctx->init_status);
 	if (ret < 0)
-		WARN("%s", err.msg);
+		WARN("%s", err->msg);
+	return 0;
+fail:
+	monitor_set_state(ctx, STATE_ABORTING);
+	ERROR("%s", err->msg);
+	monitor_set_state(ctx, STATE_STOPPING);
+	start_teardown(ctx);
+	monitor_set_state(ctx, STATE_STOPPED);
+	return -1;
+}
+
+/* The monitor: runs the container, again after each reboot (init killed by SIGHUP, as
+ * the kernel does when reboot(2) is called in a pid namespace). Returns the exit code
+ * for the process (init's status encoded as a shell would). */
+static int monitor_main(struct start_ctx *ctx)
+{
+	struct lxc_error err = { 0 };
+	int ret;
+
+	ctx->cmd_fd = -1;
+	if (mkdir_p(ctx->paths.dir, 0700, &err) < 0 || chmod(ctx->paths.dir, 0700) < 0 ||
+	    (ctx->cmd_fd = cmd_listen(ctx->paths.command, &err)) < 0) {
+		monitor_set_state(ctx, STATE_ABORTING);
+		ERROR("%s", err.msg);
+		monitor_set_state(ctx, STATE_STOPPED);
+		ret = -1;
+	} else {
+		while ((ret = monitor_run_once(ctx, &err)) == 0 && ctx->reboot) {
+			INFO("init rebooted the container: starting it again");
+			run_reset(ctx);
+		}
+	}
+	unlink(ctx->paths.state);
+	unlink(ctx->paths.command);
+	rmdir(ctx->paths.dir);
+	if (ctx->opts->pidfile)
+		unlink(ctx->opts->pidfile); /* as LXC: the file names a running monitor only */
+	if (ret < 0) {
+		char *msg = xasprintf("ERR %s", err.msg);
+
+		report_status(ctx, msg);
+		free(msg);
+		return 1;
+	}
+	event_broadcast(ctx->lxcpath, ctx->name, EVENT_EXIT, ctx->init_status);
 	if (WIFEXITED(ctx->init_status))
 		return WEXITSTATUS(ctx->init_status);
 	return 128 + WTERMSIG(ctx->init_status);
-fail:
-	monitor_set_state(ctx, STATE_ABORTING);
-	ERROR("%s", err.msg);
-	monitor_set_state(ctx, STATE_STOPPING);
-	start_teardown(ctx);
-	monitor_set_state(ctx, STATE_STOPPED);
-	msg = xasprintf("ERR %s", err.msg);
-	report_status(ctx, msg);
-	free(msg);
-	return 1;
 }
 
 /* The guard: waits for the monitor and, if it died without tearing down (killed),
@@ -509,14 +572,7 @@ static void ctx_free(struct start_ctx *ctx)
 	if (ctx->cgroup)
 		cgroup_ctx_free(ctx->cgroup);
 	console_close(&ctx->console);
-	close_tty_slaves(ctx);
-	for (size_t i = 0; i < ctx->n_ttys; i++)
-		close(ctx->tty_masters[i]);
-	free(ctx->tty_masters);
-	free(ctx->tty_slaves);
-	for (size_t i = 0; i < ctx->n_ttys && ctx->tty_names; i++)
-		free(ctx->tty_names[i]);
-	free(ctx->tty_names);
+	close_ttys(ctx);
 	if (ctx->exec_memfd >= 0)
 		close(ctx->exec_memfd);
 	if (ctx->lock_fd >= 0)
@@ -544,11 +600,18 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 	ctx_init(&ctx, opts);
 	if (start_prepare(&ctx, err) < 0)
 		goto out;
-	ctx.lock_fd = runtime_lock(&ctx.paths, err);
-	if (ctx.lock_fd < 0) {
-		if (err->code == EWOULDBLOCK)
-			error_set(err, "container is already running");
-		goto out;
+	for (int tries = 0;; tries++) {
+		ctx.lock_fd = runtime_lock(&ctx.paths, err);
+		if (ctx.lock_fd >= 0)
+			break;
+		/* without a command socket the holder is a guard finishing the teardown of
+		 * a stopped container (or a start that has not got that far): wait a little */
+		if (err->code != EWOULDBLOCK || path_exists(ctx.paths.command) || tries == 40) {
+			if (err->code == EWOULDBLOCK)
+				error_set(err, "container is already running");
+			goto out;
+		}
+		usleep(25000);
 	}
 	/* a previous monitor and its guard were both killed: undo what they left */
 	if (path_exists(ctx.paths.state))
