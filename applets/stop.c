@@ -2,6 +2,7 @@
  * or reboot (-r), or kill at once (-k). Exit 2 when the container was not running. */
 //applet: stop
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -141,8 +142,13 @@ static int stop_main(struct lxc_args *args)
 		ret = applet_fail_error(args, &err);
 		goto out;
 	}
-	if (!opt.nowait)
-		stopped = wait_for(&l, args, 1u << STATE_STOPPED, -1, &err) > 0;
+	if (!opt.nowait) {
+		/* lxc.signal.stop may be one init ignores: SIGKILL after the timeout */
+		r = wait_for(&l, args, 1u << STATE_STOPPED, opt.timeout, &err);
+		if (r == 0 && container_command(args->lxcpath, args->name, CMD_SIGNAL, SIGKILL, NULL, NULL, &err) == 0)
+			r = wait_for(&l, args, 1u << STATE_STOPPED, -1, &err);
+		stopped = r > 0;
+	}
 out:
 	/* STOPPED is announced before the teardown's last step: wait for the lock too, so
 	 * that a start right after us finds the container gone */

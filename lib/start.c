@@ -27,6 +27,40 @@
 
 /* ---- preparation: everything that can fail before anything is set up ------------- */
 
+/* lxc.init.cmd / lxc.execute.cmd into words as LXC splits them: blanks separate,
+ * '...' and "..." group (the quotes go), no other escapes. */
+static int split_quoted(struct strlist *out, const char *s, struct lxc_error *err)
+{
+	const char *all = s;
+
+	while (*s) {
+		_cleanup_free_ char *word = xmalloc(strlen(s) + 1);
+		size_t n = 0;
+		bool have = false;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (*s && *s != ' ' && *s != '\t') {
+			if (*s == '\'' || *s == '"') {
+				char q = *s++;
+
+				while (*s && *s != q)
+					word[n++] = *s++;
+				if (!*s)
+					return error_set(err, "unbalanced %c in \"%s\"", q, all);
+				s++;
+			} else {
+				word[n++] = *s++;
+			}
+			have = true;
+		}
+		word[n] = '\0';
+		if (have)
+			strlist_push(out, word);
+	}
+	return 0;
+}
+
 static int prepare_init_argv(struct start_ctx *ctx, struct lxc_error *err)
 {
 	struct strlist argv = { 0 };
@@ -48,7 +82,14 @@ static int prepare_init_argv(struct start_ctx *ctx, struct lxc_error *err)
 			strlist_clear(&argv);
 			return error_set(err, "no command given and lxc.execute.cmd is not set");
 		}
-		strlist_split(&argv, cmd, " \t");
+		if (split_quoted(&argv, cmd, err) < 0) {
+			strlist_clear(&argv);
+			return error_prefix(err, ctx->opts->execute ? "lxc.execute.cmd" : "lxc.init.cmd");
+		}
+		if (!argv.len) {
+			strlist_clear(&argv);
+			return error_set(err, "%s is empty", ctx->opts->execute ? "lxc.execute.cmd" : "lxc.init.cmd");
+		}
 	}
 	ctx->init_argv = argv.items;
 	return 0;
@@ -269,6 +310,38 @@ static int allocate_ttys(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 }
 
+/* The host id that id 0 of the container maps to (type 'u' or 'g'), or -1. */
+static long mapped_root(const struct lxc_conf *conf, char type)
+{
+	for (size_t i = 0; i < conf->n_idmaps; i++) {
+		const struct conf_idmap *m = &conf->idmaps[i];
+
+		if (m->type == type && m->nsid == 0 && m->range > 0)
+			return (long)m->hostid;
+	}
+	return -1;
+}
+
+/* With a user namespace the container's root is an unprivileged user of the host: the
+ * console and tty slaves must be its own, or init cannot open them. */
+static int chown_ptys(struct start_ctx *ctx, struct lxc_error *err)
+{
+	long uid = mapped_root(ctx->conf, 'u'), gid = mapped_root(ctx->conf, 'g');
+
+	if (!(ctx->clone_flags & CLONE_NEWUSER))
+		return 0;
+	if (uid < 0 || gid < 0)
+		return error_set(err, "lxc.idmap: no mapping for root (u 0 ... and g 0 ...)");
+	if (ctx->console.slave >= 0 && fchown(ctx->console.slave, uid, gid) < 0)
+		return error_sys(err, errno, "failed to give the console \"%s\" to the container's root",
+				 ctx->console.slave_name);
+	for (size_t i = 0; i < ctx->n_ttys; i++)
+		if (fchown(ctx->tty_slaves[i], uid, gid) < 0)
+			return error_sys(err, errno, "failed to give \"%s\" to the container's root",
+					 ctx->tty_names[i]);
+	return 0;
+}
+
 static void close_tty_slaves(struct start_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->n_ttys && ctx->tty_slaves; i++) {
@@ -423,7 +496,7 @@ static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 		goto fail;
 	if (console_open(&ctx->console, ctx->conf, ctx->opts->console_path, ctx->opts->console_log, err) < 0)
 		goto fail;
-	if (allocate_ttys(ctx, err) < 0)
+	if (allocate_ttys(ctx, err) < 0 || chown_ptys(ctx, err) < 0)
 		goto fail;
 	if (ctx->opts->foreground_console && ctx->console.master >= 0 && ctx->console.peer_out < 0) {
 		ctx->console.peer_out = STDOUT_FILENO;
