@@ -223,15 +223,28 @@ int start_run_hook(struct start_ctx *ctx, enum conf_hook hook, struct lxc_error 
 {
 	_cleanup_free_ char *e_conf = xasprintf("LXC_CONFIG_FILE=%s", ctx->opts->config_path ? ctx->opts->config_path : "");
 	_cleanup_free_ char *e_rootfs = xasprintf("LXC_ROOTFS_PATH=%s", ctx->conf->rootfs_path ? ctx->conf->rootfs_path : "");
+	_cleanup_free_ char *e_mount = xasprintf("LXC_ROOTFS_MOUNT=%s", ctx->rootfs.mount_point ? ctx->rootfs.mount_point : "");
 	_cleanup_free_ char *e_console = xasprintf("LXC_CONSOLE=%s", ctx->conf->console_path ? ctx->conf->console_path : "");
 	_cleanup_free_ char *e_clog = xasprintf("LXC_CONSOLE_LOGPATH=%s",
 						ctx->conf->console_logfile ? ctx->conf->console_logfile : "");
 	_cleanup_free_ char *e_pid = ctx->init_pid > 0 ? xasprintf("LXC_PID=%d", (int)ctx->init_pid) : xstrdup("LXC_PID=");
-	char *env[] = { e_conf, e_rootfs, e_console, e_clog, e_pid, NULL };
+	_cleanup_free_ char *e_target = xasprintf("LXC_TARGET=%s", ctx->reboot ? "reboot" : "stop");
+	bool stopping = hook == HOOK_STOP || hook == HOOK_POST_STOP;
+	char *env[] = { e_conf, e_rootfs, e_mount, e_console, e_clog, e_pid, stopping ? e_target : NULL, NULL };
+	struct strlist args = { 0 };
+	int ret;
 
 	if (!ctx->conf->hooks[hook].len)
 		return 0;
-	return hooks_run(ctx->conf, hook, ctx->name, env, NULL, err);
+	/* the stop hook gets "TYPE:/proc/MONITOR/fd/N" for each of init's namespaces, as
+	 * LXC passes them: init is dead, the namespaces live on through our fds */
+	for (int ns = 0; hook == HOOK_STOP && ns < NS_COUNT; ns++)
+		if (ctx->init_ns_fds[ns] >= 0)
+			strlist_push_owned(&args, xasprintf("%s:/proc/%d/fd/%d", ns_proc_name(ns), (int)getpid(),
+							    ctx->init_ns_fds[ns]));
+	ret = hooks_run(ctx->conf, hook, ctx->name, env, args.items, err);
+	strlist_clear(&args);
+	return ret;
 }
 
 static int write_id_maps(struct start_ctx *ctx, struct lxc_error *err)
@@ -386,6 +399,19 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		return error_set(err, "%s", buf);
 	if (step != SYNC_SETUP_DONE)
 		return error_set(err, "the container's init exited during setup");
+	/* init is in all its namespaces now; the stop hook gets those that are not ours */
+	for (int ns = 0; ns < NS_COUNT && ctx->conf->hooks[HOOK_STOP].len; ns++) {
+		_cleanup_free_ char *path = xasprintf("/proc/%d/ns/%s", (int)ctx->init_pid, ns_proc_name(ns));
+		_cleanup_free_ char *own = xasprintf("/proc/self/ns/%s", ns_proc_name(ns));
+		struct stat theirs, ours;
+
+		ctx->init_ns_fds[ns] = open(path, O_RDONLY | O_CLOEXEC);
+		if (ctx->init_ns_fds[ns] >= 0 && fstat(ctx->init_ns_fds[ns], &theirs) == 0 && stat(own, &ours) == 0 &&
+		    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+			close(ctx->init_ns_fds[ns]);
+			ctx->init_ns_fds[ns] = -1;
+		}
+	}
 	if (start_run_hook(ctx, HOOK_START_HOST, err) < 0)
 		return -1;
 	if (sync_send(ctx->sync_fd[0], SYNC_GO, NULL, -1) < 0)
@@ -457,6 +483,7 @@ static void run_reset(struct start_ctx *ctx)
 	if (ctx->init_pidfd >= 0)
 		close(ctx->init_pidfd);
 	ctx->init_pidfd = -1;
+	ns_close_all(ctx->init_ns_fds);
 	ctx->init_pid = 0;
 	ctx->init_status = 0;
 	ctx->init_exited = false;
@@ -623,7 +650,7 @@ static void ctx_init(struct start_ctx *ctx, struct start_options *opts)
 	ctx->lock_fd = ctx->exec_memfd = ctx->init_pidfd = ctx->cmd_fd = ctx->status_fd = -1;
 	ctx->sync_fd[0] = ctx->sync_fd[1] = -1;
 	for (int ns = 0; ns < NS_COUNT; ns++)
-		ctx->share_fds[ns] = -1;
+		ctx->share_fds[ns] = ctx->init_ns_fds[ns] = -1;
 	ctx->console.master = ctx->console.slave = ctx->console.peer_in = ctx->console.peer_out = -1;
 	ctx->console.log_fd = -1;
 	runtime_paths_init(&ctx->paths, opts->lxcpath, opts->name);
@@ -641,6 +668,7 @@ static void ctx_free(struct start_ctx *ctx)
 	mount_plan_free(&ctx->plan);
 	lsm_plan_free(&ctx->lsm);
 	ns_close_all(ctx->share_fds);
+	ns_close_all(ctx->init_ns_fds);
 	net_state_free(&ctx->net);
 	if (ctx->cgroup)
 		cgroup_ctx_free(ctx->cgroup);
