@@ -546,7 +546,12 @@ static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 fail:
 	monitor_set_state(ctx, STATE_ABORTING);
-	ERROR("%s", err->msg);
+	/* a caller still waiting prints it (once, to the terminal and the log); after a
+	 * reboot nobody waits, so it goes to the log from here */
+	if (ctx->status_fd >= 0)
+		INFO("the start failed: %s", err->msg);
+	else
+		ERROR("%s", err->msg);
 	monitor_set_state(ctx, STATE_STOPPING);
 	start_teardown(ctx);
 	monitor_set_state(ctx, STATE_STOPPED);
@@ -565,7 +570,7 @@ static int monitor_main(struct start_ctx *ctx)
 	if (mkdir_p(ctx->paths.dir, 0700, &err) < 0 || chmod(ctx->paths.dir, 0700) < 0 ||
 	    (ctx->cmd_fd = cmd_listen(ctx->paths.command, &err)) < 0) {
 		monitor_set_state(ctx, STATE_ABORTING);
-		ERROR("%s", err.msg);
+		INFO("the start failed: %s", err.msg);
 		monitor_set_state(ctx, STATE_STOPPED);
 		ret = -1;
 	} else {
