@@ -114,10 +114,15 @@ att() { lxc-attach -P "$(P)" -n hsca "$@"; }
 	[[ "$output" == pipe:* ]]
 }
 
-@test "a pty when stdin is a terminal (under script)" {
-	run bash -c "sleep 3 | timeout 20 script -qec \"lxc-attach -P $(P) -n hsca -- /bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo pty-yes; readlink /proc/self/fd/0'\" /dev/null"
+@test "a pty when stdin is a terminal (under script), from the container's devpts" {
+	run bash -c "sleep 3 | timeout 20 script -qec \"lxc-attach -P $(P) -n hsca -- /bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo pty-yes; t=\\\$(tty) && [ -c \\\$t ] && echo name-resolves:\\\$t; readlink /proc/self/fd/0'\" /dev/null"
 	echo "$output"
 	[[ "$output" == *pty-yes* ]]
+	# its name means something inside (tty, ttyname): the container's own devpts
+	[[ "$output" == *"name-resolves:/dev/pts/"* ]]
+	# -u: the terminal belongs to the user it runs as
+	run bash -c "sleep 3 | timeout 20 script -qec \"lxc-attach -P $(P) -n hsca -u 1000 -g 1000 -- /bin/sh -c 'stat -c %u:%g \\\$(tty)'\" /dev/null"
+	[[ "$output" == *"1000:1000"* ]]
 	# not the caller's terminal: a new pty
 	[[ "$output" != *"$(tty 2>/dev/null || echo none)"* ]]
 	# with stdout redirected, output still goes where it was sent
