@@ -133,9 +133,10 @@ stdout-not-tty" ]
 }
 
 @test "signals to lxc-attach reach the attached command (no pty)" {
-	lxc-attach -P "$(P)" -n hsca -- /bin/sh -c 'trap "exit 7" TERM; sleep 100 & wait' </dev/null &
+	rm -f "$(P)/hsca/rootfs/hsc-ready"
+	lxc-attach -P "$(P)" -n hsca -- /bin/sh -c 'trap "exit 7" TERM; touch /hsc-ready; sleep 100 & wait' </dev/null &
 	pid=$!
-	sleep 1
+	wait_until "[ -e $(P)/hsca/rootfs/hsc-ready ]" 100
 	kill -TERM "$pid"
 	st=0
 	wait "$pid" || st=$?

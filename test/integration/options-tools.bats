@@ -44,10 +44,10 @@ teardown() {
 	[ "$output" = 1000 ]
 	HSC_TMP=$(mktemp -d /tmp/hsc-tools.XXXXXX)
 	start=$(date +%s%N)
-	lxc-unshare -s UTSNAME -H hsc-daemon -d -- /bin/sh -c "sleep 1; hostname > $HSC_TMP/out" >/dev/null 2>&1
-	[ $((($(date +%s%N) - start) / 1000000)) -lt 900 ]
+	lxc-unshare -s UTSNAME -H hsc-daemon -d -- /bin/sh -c "sleep 3; hostname > $HSC_TMP/out" >/dev/null 2>&1
+	[ $((($(date +%s%N) - start) / 1000000)) -lt 2500 ]
 	[ ! -e "$HSC_TMP/out" ]
-	wait_until "[ -s $HSC_TMP/out ]"
+	wait_until "[ -s $HSC_TMP/out ]" 100
 	[ "$(cat "$HSC_TMP/out")" = hsc-daemon ]
 }
 

@@ -138,9 +138,9 @@ in_ct() { lxc-attach -P "$(P)" -n hscs -- "$@"; }
 		in_ct /bin/hsc-evil >/dev/null 2>&1 || true
 	done
 	# the attaching process itself runs from a sealed memfd
-	lxc-attach -P "$(P)" -n hscs -- /bin/sleep 2 &
+	lxc-attach -P "$(P)" -n hscs -- /bin/sleep 3 &
 	attach=$!
-	sleep 0.5
+	wait_until "readlink /proc/$attach/exe | grep -q '^/memfd:'" 20 || true
 	exe=$(readlink /proc/$attach/exe)
 	wait $attach
 	wait $racer || true
