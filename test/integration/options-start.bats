@@ -11,12 +11,12 @@ setup_file() {
 }
 
 teardown_file() {
-	tmux -L "hsc-$$" kill-server 2>/dev/null || true
 	lxc_cleanup_path
 }
 
 # a failed test must not leave its containers to the next one
 teardown() {
+	tmux -L "hsc-$$" kill-server 2>/dev/null || true
 	for c in hsco hsco2; do
 		lxc-stop -P "$LXC_TEST_PATH" -n "$c" -k >/dev/null 2>&1 || true
 	done
