@@ -16,7 +16,7 @@ teardown_file() {
 
 # a failed test must not leave its containers to the next one
 teardown() {
-	tmux -L "hsc-$$" kill-server 2>/dev/null || true
+	tmux -S "$LXC_TEST_PATH/tmux" kill-server 2>/dev/null || true
 	for c in hsco hsco2; do
 		lxc-stop -P "$LXC_TEST_PATH" -n "$c" -k >/dev/null 2>&1 || true
 	done
@@ -235,8 +235,8 @@ in_ct() { local n=$1; shift; lxc-attach -P "$(P)" -n "$n" -- "$@"; }
 
 # ---- lxc-console ----------------------------------------------------------------------
 
-tm() { tmux -L "hsc-$$" "$@"; }
-screen_has() { wait_until "tmux -L hsc-$$ capture-pane -p -t hsc | grep -q -- '$1'" "${2:-50}"; }
+tm() { tmux -S "$(P)/tmux" "$@"; }
+screen_has() { wait_until "tmux -S $(P)/tmux capture-pane -p -t hsc | grep -q -- '$1'" "${2:-50}"; }
 
 @test "lxc-console -t 1: a tty of the container; Ctrl-a q leaves" {
 	lxc-start -P "$(P)" -n hsco
