@@ -12,6 +12,8 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@
 #include "lsm.h"
 #include "namespace.h"
 #include "seccomp.h"
+#include "start_internal.h" /* sync_send, sync_recv */
 #include "terminal.h"
 #include "utils.h"
 
@@ -41,8 +44,13 @@ struct attach_ctx {
 	struct lsm_plan lsm;
 	uint64_t caps_keep;
 	int pty_slave;
+	int pty_sock;               /* attached child's end of the pty handshake, -1: no pty */
 	bool std_tty[3];            /* which of our stdin/out/err are terminals */
 };
+
+/* The pty handshake: the attached child opens a pty on the container's devpts and
+ * sends us the master, or asks for one of the host's and gets its slave. */
+enum { PTY_MASTER = 1, PTY_FROM_HOST, PTY_SLAVE };
 
 /* Signals lxc-attach passes on to the attached process when it runs without a pty
  * (with one, the terminal delivers ^C and friends itself). */
@@ -151,6 +159,35 @@ static int remount_sys_proc(struct lxc_error *err)
 	return 0;
 }
 
+/* In the attached process: a pty whose name means something in the container (tty,
+ * ttyname, sudo): from the container's own devpts when it gives one, else from ours. */
+static int attach_get_pty(struct attach_ctx *a, uid_t uid, gid_t gid, struct lxc_error *err)
+{
+	int master = -1, slave = -1;
+	char buf[64];
+
+	if (terminal_openpty("/dev/ptmx", &master, &slave, NULL, NULL) == 0) {
+		int r = sync_send(a->pty_sock, PTY_MASTER, NULL, master);
+
+		close(master);
+		if (r < 0) {
+			close(slave);
+			return error_sys(err, errno, "failed to pass the terminal to lxc-attach");
+		}
+	} else if (sync_send(a->pty_sock, PTY_FROM_HOST, NULL, -1) < 0 ||
+		   sync_recv(a->pty_sock, buf, sizeof(buf), &slave) != PTY_SLAVE || slave < 0) {
+		if (slave >= 0)
+			close(slave);
+		return error_set(err, "failed to get a terminal for the attached process");
+	}
+	if ((uid || gid) && fchown(slave, uid, gid) < 0)
+		WARN("failed to give the terminal to uid %u", (unsigned)uid);
+	close(a->pty_sock);
+	a->pty_sock = -1;
+	a->pty_slave = slave;
+	return 0;
+}
+
 /* The attached process itself, already in the container's pid namespace. */
 __attribute__((noreturn)) static void attached_child(struct attach_ctx *a, int errpipe)
 {
@@ -181,6 +218,8 @@ __attribute__((noreturn)) static void attached_child(struct attach_ctx *a, int e
 	/* a session of its own: the caller's controlling terminal (reachable through
 	 * /dev/tty) must not stay the attached process's, or it could push input into it */
 	setsid();
+	if (a->pty_sock >= 0 && attach_get_pty(a, uid, gid, &err) < 0)
+		goto fail;
 	if (a->pty_slave >= 0) {
 		/* the new pty replaces exactly the terminals; pipes and files stay as given */
 		ioctl(a->pty_slave, TIOCSCTTY, 0);
@@ -267,6 +306,22 @@ fail:
 	_exit(126);
 }
 
+/* Joining a namespace we are in already is useless, and for a user namespace an error. */
+static void drop_own_namespaces(struct attach_ctx *a)
+{
+	for (int ns = 0; ns < NS_COUNT; ns++) {
+		_cleanup_free_ char *own = xasprintf("/proc/self/ns/%s", ns_proc_name(ns));
+		struct stat theirs, ours;
+
+		if (a->ns_fds[ns] < 0 || fstat(a->ns_fds[ns], &theirs) < 0 || stat(own, &ours) < 0)
+			continue;
+		if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino) {
+			close(a->ns_fds[ns]);
+			a->ns_fds[ns] = -1;
+		}
+	}
+}
+
 static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 {
 	const struct attach_options *o = a->o;
@@ -278,9 +333,16 @@ static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 	a->init_pid = container_init_pid(o->lxcpath, o->name);
 	if (a->init_pid < 0)
 		return error_set(err, "%s is not running", o->name);
-	flags = container_command(o->lxcpath, o->name, CMD_GET_CLONE_FLAGS, 0, NULL, NULL, err);
-	if (flags < 0)
-		return -1;
+	/* every namespace init is in, also those it shares with another container or
+	 * the host (lxc.namespace.share.*, --share-*): the ones we are in already drop out
+	 * below */
+	flags = 0;
+	for (int ns = 0; ns < NS_COUNT; ns++) {
+		_cleanup_free_ char *own = xasprintf("/proc/self/ns/%s", ns_proc_name(ns));
+
+		if (access(own, F_OK) == 0) /* the kernel has this kind */
+			flags |= ns_clone_flag(ns);
+	}
 	a->ns_flags = o->ns_flags ? (o->ns_flags & flags) : flags;
 	if (container_command(o->lxcpath, o->name, CMD_GET_CGROUP, 0, NULL, &cg, err) < 0)
 		return -1;
@@ -297,17 +359,42 @@ static int attach_prepare(struct attach_ctx *a, struct lxc_error *err)
 		return -1;
 	if (ns_open_pid(a->init_pid, a->ns_flags, a->ns_fds, err) < 0)
 		return -1;
+	drop_own_namespaces(a);
 	/* the pid could have been recycled between the query and the opens */
 	if (container_init_pid(o->lxcpath, o->name) != a->init_pid)
 		return error_set(err, "%s stopped while attaching", o->name);
 	return 0;
 }
 
+/* Our side of the pty handshake: returns the master to relay, or -1 when the attached
+ * process failed before it got a terminal (its error comes through the error pipe). */
+static int attach_serve_pty(int sock)
+{
+	int fd = -1, master = -1, slave = -1;
+	char buf[64];
+	int step = sync_recv(sock, buf, sizeof(buf), &fd);
+
+	if (step == PTY_MASTER)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	if (step != PTY_FROM_HOST)
+		return -1;
+	if (terminal_openpty("/dev/ptmx", &master, &slave, NULL, NULL) < 0)
+		return -1; /* the child sees EOF and reports it */
+	if (sync_send(sock, PTY_SLAVE, NULL, slave) < 0) {
+		close(master);
+		master = -1;
+	}
+	close(slave);
+	return master;
+}
+
 int container_attach(const struct attach_options *o, int *exit_status, struct lxc_error *err)
 {
-	struct attach_ctx a = { .o = o, .pty_slave = -1 };
+	struct attach_ctx a = { .o = o, .pty_slave = -1, .pty_sock = -1 };
 	struct terminal_state term = { .fd = -1 };
-	int master = -1, errpipe[2] = { -1, -1 }, status, ret = -1;
+	int master = -1, errpipe[2] = { -1, -1 }, pty_sock[2] = { -1, -1 }, status, ret = -1;
 	bool any_tty = false;
 	sigset_t forward, old_mask;
 	char msg[1024];
@@ -324,8 +411,11 @@ int container_attach(const struct attach_options *o, int *exit_status, struct lx
 	 * host never reaches the container (TIOCSTI would type into it) */
 	for (int i = 0; i < 3; i++)
 		any_tty |= a.std_tty[i] = isatty(i);
-	if (any_tty && terminal_openpty("/dev/ptmx", &master, &a.pty_slave, NULL, err) < 0)
+	if (any_tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pty_sock) < 0) {
+		error_sys(err, errno, "socketpair failed");
 		goto out;
+	}
+	a.pty_sock = pty_sock[1];
 	if (pipe2(errpipe, O_CLOEXEC) < 0) {
 		error_sys(err, errno, "pipe failed");
 		goto out;
@@ -341,18 +431,21 @@ int container_attach(const struct attach_options *o, int *exit_status, struct lx
 	}
 	if (pid == 0) {
 		close(errpipe[0]);
-		if (master >= 0)
-			close(master);
+		if (pty_sock[0] >= 0)
+			close(pty_sock[0]);
 		joining_child(&a, errpipe[1]);
 	}
 	close(errpipe[1]);
 	errpipe[1] = -1;
-	if (a.pty_slave >= 0) {
+	if (pty_sock[1] >= 0) {
+		close(pty_sock[1]);
+		pty_sock[1] = a.pty_sock = -1;
+		master = attach_serve_pty(pty_sock[0]);
+	}
+	if (master >= 0) {
 		int out = a.std_tty[1] ? STDOUT_FILENO : a.std_tty[2] ? STDERR_FILENO : -1;
 		_cleanup_close_ int null = out < 0 ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
 
-		close(a.pty_slave);
-		a.pty_slave = -1;
 		/* with a pty the terminal delivers ^C itself; kill(1) of us ends the relay */
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		if (!a.std_tty[0])
@@ -381,6 +474,9 @@ out:
 		close(errpipe[0]);
 	if (errpipe[1] >= 0)
 		close(errpipe[1]);
+	for (int i = 0; i < 2; i++)
+		if (pty_sock[i] >= 0)
+			close(pty_sock[i]);
 	ns_close_all(a.ns_fds);
 	seccomp_program_free(&a.seccomp);
 	lsm_plan_free(&a.lsm);

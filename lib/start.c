@@ -27,6 +27,40 @@
 
 /* ---- preparation: everything that can fail before anything is set up ------------- */
 
+/* lxc.init.cmd / lxc.execute.cmd into words as LXC splits them: blanks separate,
+ * '...' and "..." group (the quotes go), no other escapes. */
+static int split_quoted(struct strlist *out, const char *s, struct lxc_error *err)
+{
+	const char *all = s;
+
+	while (*s) {
+		_cleanup_free_ char *word = xmalloc(strlen(s) + 1);
+		size_t n = 0;
+		bool have = false;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (*s && *s != ' ' && *s != '\t') {
+			if (*s == '\'' || *s == '"') {
+				char q = *s++;
+
+				while (*s && *s != q)
+					word[n++] = *s++;
+				if (!*s)
+					return error_set(err, "unbalanced %c in \"%s\"", q, all);
+				s++;
+			} else {
+				word[n++] = *s++;
+			}
+			have = true;
+		}
+		word[n] = '\0';
+		if (have)
+			strlist_push(out, word);
+	}
+	return 0;
+}
+
 static int prepare_init_argv(struct start_ctx *ctx, struct lxc_error *err)
 {
 	struct strlist argv = { 0 };
@@ -48,7 +82,14 @@ static int prepare_init_argv(struct start_ctx *ctx, struct lxc_error *err)
 			strlist_clear(&argv);
 			return error_set(err, "no command given and lxc.execute.cmd is not set");
 		}
-		strlist_split(&argv, cmd, " \t");
+		if (split_quoted(&argv, cmd, err) < 0) {
+			strlist_clear(&argv);
+			return error_prefix(err, ctx->opts->execute ? "lxc.execute.cmd" : "lxc.init.cmd");
+		}
+		if (!argv.len) {
+			strlist_clear(&argv);
+			return error_set(err, "%s is empty", ctx->opts->execute ? "lxc.execute.cmd" : "lxc.init.cmd");
+		}
 	}
 	ctx->init_argv = argv.items;
 	return 0;
@@ -181,15 +222,28 @@ int start_run_hook(struct start_ctx *ctx, enum conf_hook hook, struct lxc_error 
 {
 	_cleanup_free_ char *e_conf = xasprintf("LXC_CONFIG_FILE=%s", ctx->opts->config_path ? ctx->opts->config_path : "");
 	_cleanup_free_ char *e_rootfs = xasprintf("LXC_ROOTFS_PATH=%s", ctx->conf->rootfs_path ? ctx->conf->rootfs_path : "");
+	_cleanup_free_ char *e_mount = xasprintf("LXC_ROOTFS_MOUNT=%s", ctx->rootfs.mount_point ? ctx->rootfs.mount_point : "");
 	_cleanup_free_ char *e_console = xasprintf("LXC_CONSOLE=%s", ctx->conf->console_path ? ctx->conf->console_path : "");
 	_cleanup_free_ char *e_clog = xasprintf("LXC_CONSOLE_LOGPATH=%s",
 						ctx->conf->console_logfile ? ctx->conf->console_logfile : "");
 	_cleanup_free_ char *e_pid = ctx->init_pid > 0 ? xasprintf("LXC_PID=%d", (int)ctx->init_pid) : xstrdup("LXC_PID=");
-	char *env[] = { e_conf, e_rootfs, e_console, e_clog, e_pid, NULL };
+	_cleanup_free_ char *e_target = xasprintf("LXC_TARGET=%s", ctx->reboot ? "reboot" : "stop");
+	bool stopping = hook == HOOK_STOP || hook == HOOK_POST_STOP;
+	char *env[] = { e_conf, e_rootfs, e_mount, e_console, e_clog, e_pid, stopping ? e_target : NULL, NULL };
+	struct strlist args = { 0 };
+	int ret;
 
 	if (!ctx->conf->hooks[hook].len)
 		return 0;
-	return hooks_run(ctx->conf, hook, ctx->name, env, NULL, err);
+	/* the stop hook gets "TYPE:/proc/MONITOR/fd/N" for each of init's namespaces, as
+	 * LXC passes them: init is dead, the namespaces live on through our fds */
+	for (int ns = 0; hook == HOOK_STOP && ns < NS_COUNT; ns++)
+		if (ctx->init_ns_fds[ns] >= 0)
+			strlist_push_owned(&args, xasprintf("%s:/proc/%d/fd/%d", ns_proc_name(ns), (int)getpid(),
+							    ctx->init_ns_fds[ns]));
+	ret = hooks_run(ctx->conf, hook, ctx->name, env, args.items, err);
+	strlist_clear(&args);
+	return ret;
 }
 
 static int write_id_maps(struct start_ctx *ctx, struct lxc_error *err)
@@ -268,6 +322,38 @@ static int allocate_ttys(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 }
 
+/* The host id that id 0 of the container maps to (type 'u' or 'g'), or -1. */
+static long mapped_root(const struct lxc_conf *conf, char type)
+{
+	for (size_t i = 0; i < conf->n_idmaps; i++) {
+		const struct conf_idmap *m = &conf->idmaps[i];
+
+		if (m->type == type && m->nsid == 0 && m->range > 0)
+			return (long)m->hostid;
+	}
+	return -1;
+}
+
+/* With a user namespace the container's root is an unprivileged user of the host: the
+ * console and tty slaves must be its own, or init cannot open them. */
+static int chown_ptys(struct start_ctx *ctx, struct lxc_error *err)
+{
+	long uid = mapped_root(ctx->conf, 'u'), gid = mapped_root(ctx->conf, 'g');
+
+	if (!(ctx->clone_flags & CLONE_NEWUSER))
+		return 0;
+	if (uid < 0 || gid < 0)
+		return error_set(err, "lxc.idmap: no mapping for root (u 0 ... and g 0 ...)");
+	if (ctx->console.slave >= 0 && fchown(ctx->console.slave, uid, gid) < 0)
+		return error_sys(err, errno, "failed to give the console \"%s\" to the container's root",
+				 ctx->console.slave_name);
+	for (size_t i = 0; i < ctx->n_ttys; i++)
+		if (fchown(ctx->tty_slaves[i], uid, gid) < 0)
+			return error_sys(err, errno, "failed to give \"%s\" to the container's root",
+					 ctx->tty_names[i]);
+	return 0;
+}
+
 static void close_tty_slaves(struct start_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->n_ttys && ctx->tty_slaves; i++) {
@@ -312,6 +398,19 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		return error_set(err, "%s", buf);
 	if (step != SYNC_SETUP_DONE)
 		return error_set(err, "the container's init exited during setup");
+	/* init is in all its namespaces now; the stop hook gets those that are not ours */
+	for (int ns = 0; ns < NS_COUNT && ctx->conf->hooks[HOOK_STOP].len; ns++) {
+		_cleanup_free_ char *path = xasprintf("/proc/%d/ns/%s", (int)ctx->init_pid, ns_proc_name(ns));
+		_cleanup_free_ char *own = xasprintf("/proc/self/ns/%s", ns_proc_name(ns));
+		struct stat theirs, ours;
+
+		ctx->init_ns_fds[ns] = open(path, O_RDONLY | O_CLOEXEC);
+		if (ctx->init_ns_fds[ns] >= 0 && fstat(ctx->init_ns_fds[ns], &theirs) == 0 && stat(own, &ours) == 0 &&
+		    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+			close(ctx->init_ns_fds[ns]);
+			ctx->init_ns_fds[ns] = -1;
+		}
+	}
 	if (start_run_hook(ctx, HOOK_START_HOST, err) < 0)
 		return -1;
 	if (sync_send(ctx->sync_fd[0], SYNC_GO, NULL, -1) < 0)
@@ -328,6 +427,8 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 }
 
+/* Undo one run of the container: init and its cgroups, network, hooks. The command
+ * socket and runtime directory stay (a reboot starts the next run in this monitor). */
 static void start_teardown(struct start_ctx *ctx)
 {
 	struct lxc_error err = { 0 };
@@ -348,9 +449,46 @@ static void start_teardown(struct start_ctx *ctx)
 		WARN("%s", err.msg);
 	if (start_run_hook(ctx, HOOK_POST_STOP, &err) < 0)
 		WARN("%s", err.msg);
-	unlink(ctx->paths.state);
-	unlink(ctx->paths.command);
-	rmdir(ctx->paths.dir);
+}
+
+static void close_ttys(struct start_ctx *ctx)
+{
+	close_tty_slaves(ctx);
+	for (size_t i = 0; i < ctx->n_ttys; i++)
+		close(ctx->tty_masters[i]);
+	free(ctx->tty_masters);
+	free(ctx->tty_slaves);
+	for (size_t i = 0; i < ctx->n_ttys && ctx->tty_names; i++)
+		free(ctx->tty_names[i]);
+	free(ctx->tty_names);
+	ctx->tty_masters = ctx->tty_slaves = NULL;
+	ctx->tty_names = NULL;
+	ctx->n_ttys = 0;
+}
+
+/* Forget what one run made, so that the next run (after a reboot) starts afresh. */
+static void run_reset(struct start_ctx *ctx)
+{
+	net_state_free(&ctx->net);
+	net_state_init(&ctx->net);
+	if (ctx->cgroup)
+		cgroup_ctx_free(ctx->cgroup);
+	ctx->cgroup = NULL;
+	console_close(&ctx->console);
+	close_ttys(ctx);
+	for (int i = 0; i < 2; i++) {
+		if (ctx->sync_fd[i] >= 0)
+			close(ctx->sync_fd[i]);
+		ctx->sync_fd[i] = -1;
+	}
+	if (ctx->init_pidfd >= 0)
+		close(ctx->init_pidfd);
+	ctx->init_pidfd = -1;
+	ns_close_all(ctx->init_ns_fds);
+	ctx->init_pid = 0;
+	ctx->init_status = 0;
+	ctx->init_exited = false;
+	ctx->reboot = false;
 }
 
 static void report_status(struct start_ctx *ctx, const char *text)
@@ -370,63 +508,93 @@ static int write_pidfile(const char *path, struct lxc_error *err)
 	return file_write_replace(path, text, strlen(text), 0644, err);
 }
 
-/* The monitor: runs the start and the container's life. Returns the exit code for
- * the process (init's status encoded as a shell would). */
-static int monitor_main(struct start_ctx *ctx)
+/* One run of the container, from cgroups to teardown. Returns 0 when init ran (its
+ * status is in ctx->init_status), -1 when the start failed (err says why). */
+static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 {
-	struct lxc_error err = { 0 };
-	char *msg;
 	int ret;
 
-	ctx->cmd_fd = -1;
 	monitor_set_state(ctx, STATE_STARTING);
-	if (mkdir_p(ctx->paths.dir, 0700, &err) < 0 || chmod(ctx->paths.dir, 0700) < 0)
+	if (cgroup_ctx_new(&ctx->cgroup, ctx->name, ctx->conf, ctx->opts->sysconf, err) < 0 ||
+	    cgroup_create(ctx->cgroup, err) < 0)
 		goto fail;
-	ctx->cmd_fd = cmd_listen(ctx->paths.command, &err);
-	if (ctx->cmd_fd < 0)
+	if (write_state_file(ctx, err) < 0)
 		goto fail;
-	if (cgroup_ctx_new(&ctx->cgroup, ctx->name, ctx->conf, ctx->opts->sysconf, &err) < 0 ||
-	    cgroup_create(ctx->cgroup, &err) < 0)
+	if (cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), err) < 0)
 		goto fail;
-	if (write_state_file(ctx, &err) < 0)
+	if (console_open(&ctx->console, ctx->conf, ctx->opts->console_path, ctx->opts->console_log, err) < 0)
 		goto fail;
-	if (cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), &err) < 0)
-		goto fail;
-	if (console_open(&ctx->console, ctx->conf, ctx->opts->console_path, ctx->opts->console_log, &err) < 0)
-		goto fail;
-	if (allocate_ttys(ctx, &err) < 0)
+	if (allocate_ttys(ctx, err) < 0 || chown_ptys(ctx, err) < 0)
 		goto fail;
 	if (ctx->opts->foreground_console && ctx->console.master >= 0 && ctx->console.peer_out < 0) {
 		ctx->console.peer_out = STDOUT_FILENO;
 		ctx->console.peer_in = STDIN_FILENO;
 	}
-	if (start_run_hook(ctx, HOOK_PRE_START, &err) < 0)
+	if (start_run_hook(ctx, HOOK_PRE_START, err) < 0)
 		goto fail;
-	if (start_spawn(ctx, &err) < 0)
+	if (start_spawn(ctx, err) < 0)
 		goto fail;
-	if (ctx->opts->pidfile && write_pidfile(ctx->opts->pidfile, &err) < 0)
+	if (ctx->opts->pidfile && write_pidfile(ctx->opts->pidfile, err) < 0)
 		goto fail;
 	monitor_set_state(ctx, STATE_RUNNING);
 	report_status(ctx, "OK");
-	ret = monitor_run(ctx, &err);
+	ret = monitor_run(ctx, err);
 	monitor_set_state(ctx, STATE_STOPPING);
 	start_teardown(ctx);
 	/* STOPPED is announced by the guard once the lock is free, so that
 	 * "lxc-stop && lxc-start" never finds the container still locked */
 	if (ret < 0)
-		WARN("%s", err.msg);
+		WARN("%s", err->msg);
+	return 0;
+fail:
+	monitor_set_state(ctx, STATE_ABORTING);
+	/* a caller still waiting prints it (once, to the terminal and the log); after a
+	 * reboot nobody waits, so it goes to the log from here */
+	if (ctx->status_fd >= 0)
+		INFO("the start failed: %s", err->msg);
+	else
+		ERROR("%s", err->msg);
+	monitor_set_state(ctx, STATE_STOPPING);
+	start_teardown(ctx);
+	return -1;
+}
+
+/* The monitor: runs the container, again after each reboot (init killed by SIGHUP, as
+ * the kernel does when reboot(2) is called in a pid namespace). Returns the exit code
+ * for the process (init's status encoded as a shell would). */
+static int monitor_main(struct start_ctx *ctx)
+{
+	struct lxc_error err = { 0 };
+	int ret;
+
+	ctx->cmd_fd = -1;
+	if (mkdir_p(ctx->paths.dir, 0700, &err) < 0 || chmod(ctx->paths.dir, 0700) < 0 ||
+	    (ctx->cmd_fd = cmd_listen(ctx->paths.command, &err)) < 0) {
+		monitor_set_state(ctx, STATE_ABORTING);
+		INFO("the start failed: %s", err.msg);
+		ret = -1;
+	} else {
+		while ((ret = monitor_run_once(ctx, &err)) == 0 && ctx->reboot) {
+			INFO("init rebooted the container: starting it again");
+			monitor_set_state(ctx, STATE_STOPPED);
+			run_reset(ctx);
+		}
+	}
+	unlink(ctx->paths.state);
+	unlink(ctx->paths.command);
+	rmdir(ctx->paths.dir);
+	if (ctx->opts->pidfile)
+		unlink(ctx->opts->pidfile); /* as LXC: the file names a running monitor only */
+	if (ret < 0) {
+		char *msg = xasprintf("ERR %s", err.msg);
+
+		report_status(ctx, msg);
+		free(msg);
+		return 1;
+	}
 	if (WIFEXITED(ctx->init_status))
 		return WEXITSTATUS(ctx->init_status);
 	return 128 + WTERMSIG(ctx->init_status);
-fail:
-	monitor_set_state(ctx, STATE_ABORTING);
-	ERROR("%s", err.msg);
-	monitor_set_state(ctx, STATE_STOPPING);
-	start_teardown(ctx);
-	msg = xasprintf("ERR %s", err.msg);
-	report_status(ctx, msg);
-	free(msg);
-	return 1;
 }
 
 /* The guard: waits for the monitor and, if it died without tearing down (killed),
@@ -489,7 +657,7 @@ static void ctx_init(struct start_ctx *ctx, struct start_options *opts)
 	ctx->lock_fd = ctx->exec_memfd = ctx->init_pidfd = ctx->cmd_fd = ctx->status_fd = -1;
 	ctx->sync_fd[0] = ctx->sync_fd[1] = -1;
 	for (int ns = 0; ns < NS_COUNT; ns++)
-		ctx->share_fds[ns] = -1;
+		ctx->share_fds[ns] = ctx->init_ns_fds[ns] = -1;
 	ctx->console.master = ctx->console.slave = ctx->console.peer_in = ctx->console.peer_out = -1;
 	ctx->console.log_fd = -1;
 	net_state_init(&ctx->net); /* netns_fd -1: "not held" (0 would be stdin) */
@@ -508,18 +676,12 @@ static void ctx_free(struct start_ctx *ctx)
 	mount_plan_free(&ctx->plan);
 	lsm_plan_free(&ctx->lsm);
 	ns_close_all(ctx->share_fds);
+	ns_close_all(ctx->init_ns_fds);
 	net_state_free(&ctx->net);
 	if (ctx->cgroup)
 		cgroup_ctx_free(ctx->cgroup);
 	console_close(&ctx->console);
-	close_tty_slaves(ctx);
-	for (size_t i = 0; i < ctx->n_ttys; i++)
-		close(ctx->tty_masters[i]);
-	free(ctx->tty_masters);
-	free(ctx->tty_slaves);
-	for (size_t i = 0; i < ctx->n_ttys && ctx->tty_names; i++)
-		free(ctx->tty_names[i]);
-	free(ctx->tty_names);
+	close_ttys(ctx);
 	if (ctx->exec_memfd >= 0)
 		close(ctx->exec_memfd);
 	if (ctx->lock_fd >= 0)
@@ -548,17 +710,18 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 	ctx_init(&ctx, opts);
 	if (start_prepare(&ctx, err) < 0)
 		goto out;
-	ctx.lock_fd = runtime_lock(&ctx.paths, err);
-	/* a monitor that announced STOPPED (so lxc-stop returned) is still on its way out,
-	 * its command socket already gone: wait for it instead of calling the container running */
-	for (int i = 0; ctx.lock_fd < 0 && err->code == EWOULDBLOCK && !path_exists(ctx.paths.command) && i < 400; i++) {
-		usleep(5000);
+	for (int tries = 0;; tries++) {
 		ctx.lock_fd = runtime_lock(&ctx.paths, err);
-	}
-	if (ctx.lock_fd < 0) {
-		if (err->code == EWOULDBLOCK)
-			error_set(err, "container is already running");
-		goto out;
+		if (ctx.lock_fd >= 0)
+			break;
+		/* without a command socket the holder is a guard finishing the teardown of
+		 * a stopped container (or a start that has not got that far): wait a little */
+		if (err->code != EWOULDBLOCK || path_exists(ctx.paths.command) || tries == 40) {
+			if (err->code == EWOULDBLOCK)
+				error_set(err, "container is already running");
+			goto out;
+		}
+		usleep(25000);
 	}
 	/* a previous monitor and its guard were both killed: undo what they left */
 	if (path_exists(ctx.paths.state))

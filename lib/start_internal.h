@@ -34,6 +34,7 @@ struct start_ctx {
 	int lock_fd;
 	int clone_flags;
 	int share_fds[NS_COUNT];
+	int init_ns_fds[NS_COUNT];  /* init's namespaces, for the stop hook's arguments */
 	struct seccomp_program seccomp;
 	struct rootfs rootfs;       /* compiled by the monitor, mounted by the child */
 	struct mount_plan plan;

@@ -274,8 +274,17 @@ int monitor_run(struct start_ctx *ctx, struct lxc_error *err)
 	watch(&m, ctx->cmd_fd, TAG_LISTEN);
 	watch(&m, ctx->console.master, TAG_CONSOLE);
 	if (ctx->console.master >= 0 && ctx->console.peer_in >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TAG_PEER_IN };
+
 		fcntl(ctx->console.peer_in, F_SETFL, fcntl(ctx->console.peer_in, F_GETFL) | O_NONBLOCK);
-		watch(&m, ctx->console.peer_in, TAG_PEER_IN);
+		/* a regular file or /dev/null cannot be polled (EPERM): it is always readable,
+		 * so it is copied in now, up to its end */
+		if (epoll_ctl(m.epfd, EPOLL_CTL_ADD, ctx->console.peer_in, &ev) < 0) {
+			if (errno != EPERM)
+				WARN("epoll_ctl failed for the console input: %s", strerror(errno));
+			while (console_pump_input(&ctx->console) == 0)
+				;
+		}
 	}
 	while (!ctx->init_exited) {
 		struct epoll_event evs[16];

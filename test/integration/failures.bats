@@ -94,6 +94,23 @@ fails_cleanly() {
 	fails_cleanly 'lxc.net.0.type = veth\nlxc.net.0.link = hscnobr0' 'lxc.net.0.link'*'"hscnobr0"'
 }
 
+@test "failed start in the foreground (lxc-start -F, lxc-execute): still one line" {
+	cp "$(P)/config.orig" "$(P)/hscf/config"
+	printf 'lxc.mount.entry = /nonexistent-hsc mnt none bind 0 0\n' >> "$(P)/hscf/config"
+	run lxc-start -F -P "$(P)" -n hscf < /dev/null
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "lxc-start: hscf: lxc.mount.entry"*"/nonexistent-hsc"* ]]
+	run lxc-execute -P "$(P)" -n hscf -- /bin/true
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "lxc-execute: hscf: lxc.mount.entry"*"/nonexistent-hsc"* ]]
+	run leftovers "$(P)" hscf
+	[ -z "$output" ]
+}
+
 @test "after the failures the container still starts and stops cleanly" {
 	cp "$(P)/config.orig" "$(P)/hscf/config"
 	lxc-start -P "$(P)" -n hscf

@@ -13,6 +13,8 @@ setup_file() {
 	# util-linux unshare (dynamic: the template binds the host's /lib into the rootfs)
 	cp /usr/bin/unshare "$LXC_TEST_PATH/hscs/rootfs/bin/hsc-unshare"
 	lxc-start -P "$LXC_TEST_PATH" -n hscs
+	make_busybox hscs2
+	cp "$(probe_bin)" "$LXC_TEST_PATH/hscs2/rootfs/bin/probe"
 }
 
 teardown_file() {
@@ -136,9 +138,9 @@ in_ct() { lxc-attach -P "$(P)" -n hscs -- "$@"; }
 		in_ct /bin/hsc-evil >/dev/null 2>&1 || true
 	done
 	# the attaching process itself runs from a sealed memfd
-	lxc-attach -P "$(P)" -n hscs -- /bin/sleep 2 &
+	lxc-attach -P "$(P)" -n hscs -- /bin/sleep 3 &
 	attach=$!
-	sleep 0.5
+	wait_until "readlink /proc/$attach/exe | grep -q '^/memfd:'" 20 || true
 	exe=$(readlink /proc/$attach/exe)
 	wait $attach
 	wait $racer || true
@@ -150,6 +152,16 @@ in_ct() { lxc-attach -P "$(P)" -n hscs -- "$@"; }
 	! grep -v -e "^/memfd:" -e "^/sbin/init:" -e "processes held" "$out"
 	[ "$(sha256sum < "$LXC_BIN")" = "$before" ]
 	rm -f "$out"
+}
+
+@test "lxc-execute: the container's init (our binary) cannot be overwritten through /proc/1/exe" {
+	before=$(sha256sum < "$LXC_BIN")
+	run lxc-execute -P "$(P)" -n hscs2 -- /bin/sh -c 'readlink /proc/1/exe; probe overwrite /proc/1/exe; probe write /proc/1/exe x'
+	echo "$output"
+	[[ "${lines[0]}" == "/memfd:"* ]]
+	[ "${lines[1]}" != ok ]
+	[ "${lines[2]}" != ok ]
+	[ "$(sha256sum < "$LXC_BIN")" = "$before" ]
 }
 
 @test "no host fd leaks into the container: init and attached processes hold only 0, 1, 2" {
