@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "fdpass.h"
 #include "utils.h"
 
 static int fill_addr(struct sockaddr_un *sun, const char *path, struct lxc_error *err)
@@ -48,63 +49,19 @@ static ssize_t send_packet(int fd, const void *head, size_t head_len, const char
 		{ .iov_base = (void *)head, .iov_len = head_len },
 		{ .iov_base = (void *)data, .iov_len = len },
 	};
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
-	ssize_t n;
 
-	if (send_fd >= 0) {
-		struct cmsghdr *cmsg;
-
-		memset(&control, 0, sizeof(control));
-		msg.msg_control = control.buf;
-		msg.msg_controllen = sizeof(control.buf);
-		cmsg = CMSG_FIRSTHDR(&msg);
-		cmsg->cmsg_level = SOL_SOCKET;
-		cmsg->cmsg_type = SCM_RIGHTS;
-		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cmsg), &send_fd, sizeof(int));
-	}
-	do
-		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n;
+	return fdpass_send(fd, iov, len ? 2 : 1, send_fd);
 }
 
 /* Receive one packet: header into head, the rest into a malloc'd NUL-terminated buffer. */
 static ssize_t recv_packet(int fd, void *head, size_t head_len, char **data, int *recv_fd)
 {
 	char *buf = xmalloc(head_len + CMD_DATA_MAX + 1);
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
 	struct iovec iov = { .iov_base = buf, .iov_len = head_len + CMD_DATA_MAX };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
-	ssize_t n;
+	int truncated = 0;
+	ssize_t n = fdpass_recv(fd, &iov, 1, recv_fd, &truncated);
 
-	if (recv_fd)
-		*recv_fd = -1;
-	do
-		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n > 0) {
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-				int got;
-
-				memcpy(&got, CMSG_DATA(c), sizeof(int));
-				if (recv_fd && *recv_fd < 0)
-					*recv_fd = got;
-				else
-					close(got);
-			}
-		}
-	}
-	if (n < (ssize_t)head_len || (msg.msg_flags & MSG_TRUNC)) {
+	if (n < (ssize_t)head_len || truncated) {
 		if (recv_fd && *recv_fd >= 0) {
 			close(*recv_fd);
 			*recv_fd = -1;

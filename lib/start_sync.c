@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "start_internal.h"
 #include "utils.h"
 
@@ -21,29 +22,8 @@ int sync_send(int fd, int step, const char *text, int send_fd)
 		{ .iov_base = &head, .iov_len = sizeof(head) },
 		{ .iov_base = (void *)(text ? text : ""), .iov_len = text ? strlen(text) : 0 },
 	};
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
-	ssize_t n;
 
-	if (send_fd >= 0) {
-		struct cmsghdr *cmsg;
-
-		memset(&control, 0, sizeof(control));
-		msg.msg_control = control.buf;
-		msg.msg_controllen = sizeof(control.buf);
-		cmsg = CMSG_FIRSTHDR(&msg);
-		cmsg->cmsg_level = SOL_SOCKET;
-		cmsg->cmsg_type = SCM_RIGHTS;
-		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cmsg), &send_fd, sizeof(int));
-	}
-	do
-		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -1 : 0;
+	return fdpass_send(fd, iov, 2, send_fd) < 0 ? -1 : 0;
 }
 
 int sync_recv(int fd, char *buf, size_t len, int *recv_fd)
@@ -53,35 +33,17 @@ int sync_recv(int fd, char *buf, size_t len, int *recv_fd)
 		{ .iov_base = &head, .iov_len = sizeof(head) },
 		{ .iov_base = buf, .iov_len = len - 1 },
 	};
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2,
-			      .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
-	ssize_t n;
+	ssize_t n = fdpass_recv(fd, iov, 2, recv_fd, NULL);
 
-	if (recv_fd)
-		*recv_fd = -1;
-	do
-		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
 	if (n < (ssize_t)sizeof(head)) {
 		buf[0] = '\0';
+		if (recv_fd && *recv_fd >= 0) {
+			close(*recv_fd);
+			*recv_fd = -1;
+		}
 		return n == 0 ? 0 : -1; /* 0: peer closed (exec'd or died) */
 	}
 	buf[n - sizeof(head)] = '\0';
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int got;
-
-			memcpy(&got, CMSG_DATA(c), sizeof(int));
-			if (recv_fd && *recv_fd < 0)
-				*recv_fd = got;
-			else
-				close(got);
-		}
-	}
 	return head.step;
 }
 
