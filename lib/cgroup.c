@@ -264,8 +264,14 @@ int cgroup_tree_remove(int parent_fd, const char *name, struct lxc_error *err)
 {
 	_cleanup_closedir_ DIR *dir = NULL;
 	struct dirent *de;
-	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	int fd;
 
+	/* the usual case, a leaf: one syscall */
+	if (unlinkat(parent_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EBUSY)
+		return error_sys(err, errno, "failed to remove cgroup \"%s\"", name);
+	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : error_sys(err, errno, "failed to open cgroup \"%s\"", name);
 	dir = fdopendir(fd);
@@ -778,9 +784,13 @@ static int monitor_pivot(struct cgroup_ctx *c, struct cgroup_hier *h, struct lxc
 	else
 		rel = cgroup_join_rel(h->base, "lxc.pivot"); /* v2: processes only in leaves */
 	path = cgroup_hier_path(h, rel);
-	if (mkdir_p(path, 0755, err) < 0)
-		return -1;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		/* only a pivot cgroup of our own may be missing */
+		if (mkdir_p(path, 0755, err) < 0)
+			return -1;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return error_sys(err, errno, "failed to open cgroup \"%s\"", path);
 	return cgroup_write_procs(fd, getpid(), err);
@@ -804,7 +814,15 @@ int cgroup_destroy(struct cgroup_ctx *c, struct lxc_error *err)
 		if (fr && fr->rel[CG_LIMIT])
 			thaw_v1(fr, fr->rel[CG_LIMIT]);
 	}
-	/* kill first in every hierarchy: a task may sit in different cgroups per hierarchy */
+	if (c->bpf_fd >= 0) {
+		close(c->bpf_fd);
+		c->bpf_fd = -1;
+	}
+	c->devs_active = false;
+	cgroup_stats_close(c);
+	/* Usually init has died and taken its pid namespace along: the cgroups are empty and
+	 * removing them is all there is to do. Only a cgroup still busy gets its tasks
+	 * killed (a task may sit in different cgroups per hierarchy) before a second try. */
 	for (size_t i = 0; i < c->n; i++) {
 		struct cgroup_hier *h = &c->h[i];
 		struct lxc_error e = { 0 };
@@ -812,32 +830,26 @@ int cgroup_destroy(struct cgroup_ctx *c, struct lxc_error *err)
 
 		if (!h->rel[CG_LIMIT])
 			continue;
-		fd = cgroup_hier_fd(h, CG_LIMIT, &e);
-		if (fd < 0) {
-			if (e.code != ENOENT)
-				keep_first(err, &ret, &e);
+		hier_close_fds(h);
+		if (hier_remove(h, h->rel[CG_LIMIT], h->top[CG_LIMIT], &e) == 0) {
+			hier_forget(h, CG_LIMIT), hier_forget(h, CG_PAYLOAD);
 			continue;
 		}
-		if (hier_kill(h, fd, &e) < 0)
+		if (e.code != EBUSY && e.code != ENOTEMPTY) {
 			keep_first(err, &ret, &e);
-	}
-	if (c->bpf_fd >= 0) {
-		close(c->bpf_fd);
-		c->bpf_fd = -1;
-	}
-	c->devs_active = false;
-	cgroup_stats_close(c);
-	for (size_t i = 0; i < c->n; i++) {
-		struct cgroup_hier *h = &c->h[i];
-		struct lxc_error e = { 0 };
-
-		if (!h->rel[CG_LIMIT])
 			continue;
+		}
+		error_clear(&e);
+		fd = cgroup_hier_fd(h, CG_LIMIT, &e);
+		if (fd >= 0 && hier_kill(h, fd, &e) == 0) {
+			hier_close_fds(h);
+			if (hier_remove(h, h->rel[CG_LIMIT], h->top[CG_LIMIT], &e) == 0) {
+				hier_forget(h, CG_LIMIT), hier_forget(h, CG_PAYLOAD);
+				continue;
+			}
+		}
 		hier_close_fds(h);
-		if (hier_remove(h, h->rel[CG_LIMIT], h->top[CG_LIMIT], &e) < 0)
-			keep_first(err, &ret, &e);
-		else
-			hier_forget(h, CG_LIMIT), hier_forget(h, CG_PAYLOAD);
+		keep_first(err, &ret, &e);
 	}
 	if (file_read("/proc/self/cgroup", &self_cg, NULL, NULL) < 0)
 		self_cg = xstrdup("");
