@@ -73,6 +73,9 @@ int sync_recv(int fd, char *buf, size_t len, int *recv_fd);
 int monitor_run(struct start_ctx *ctx, struct lxc_error *err);
 void monitor_set_state(struct start_ctx *ctx, int state);
 
+/* start.c: record what the guard must undo if the monitor dies (cgroups, network). */
+int start_write_state(struct start_ctx *ctx, struct lxc_error *err);
+
 /* hooks.c */
 int start_run_hook(struct start_ctx *ctx, enum conf_hook hook, struct lxc_error *err);
 

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "checkpoint_internal.h"
 #include "commands.h"
 #include "log.h"
 #include "start_internal.h"
@@ -189,6 +190,9 @@ static void handle_request(struct monitor *m, struct client *c)
 		break;
 	case CMD_GET_CLONE_FLAGS:
 		ret = ctx->clone_flags;
+		break;
+	case CMD_CHECKPOINT:
+		ret = checkpoint_dump(ctx, in, &err);
 		break;
 	default:
 		ret = error_set(&err, "unknown command %u", req.cmd);
