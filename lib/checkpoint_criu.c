@@ -228,6 +228,8 @@ int checkpoint_notify(void *data, const char *script, int pid, int fd, struct lx
 	(void)fd;
 	if (pid > 0)
 		n->pid = pid;
+	if (n->ns && n->conn)
+		checkpoint_ns_keep_kdat(n->ns, n->conn->pid);
 	if (!strcmp(script, "network-lock")) {
 		if (checkpoint_net_lock(n->ctx, true, false, err) < 0)
 			return -1;
@@ -259,4 +261,32 @@ int checkpoint_criu_open(struct criu_conn *c, const struct checkpoint_request *r
 		return -1;
 	}
 	return 0;
+}
+
+int checkpoint_criu_start(struct checkpoint_ns *ns, struct criu_conn *c, const struct checkpoint_request *req,
+			  const struct lxc_sysconf *sc, const int *extra_fds, size_t n_extra,
+			  int (*prepare)(void *data, struct lxc_error *err), void *data, int *dirfd,
+			  struct criu_version *v, struct lxc_error *err)
+{
+	int ret = checkpoint_ns_enter(ns, err);
+
+	*dirfd = -1;
+	if (ret == 0 && prepare)
+		ret = prepare(data, err);
+	if (ret == 0) {
+		*dirfd = open(req->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (*dirfd < 0)
+			ret = error_sys(err, errno, "cannot open the checkpoint directory \"%s\"", req->dir);
+	}
+	if (ret == 0)
+		ret = checkpoint_criu_open(c, req, sc, extra_fds, n_extra, v, err);
+	if (checkpoint_ns_leave(ns, ret == 0 ? err : NULL) < 0 && ret == 0) {
+		criu_close(c);
+		ret = -1;
+	}
+	if (ret < 0 && *dirfd >= 0) {
+		close(*dirfd);
+		*dirfd = -1;
+	}
+	return ret;
 }

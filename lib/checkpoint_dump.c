@@ -131,18 +131,19 @@ static int dump_page_server(const char *spec, struct criu_opts *o, char **host, 
 	return 0;
 }
 
-/* After a failed dump nothing of it may stay: bridges joined again, freezer thawed
- * unless the container was frozen before (CRIU normally does both; not if it died). */
-static void dump_undo(struct start_ctx *ctx, struct checkpoint_notify *n, bool was_frozen)
+/* After a dump: the bridges joined again if still detached (CRIU unlocks itself unless it
+ * died; after -s they stay detached: the connections must not see the container gone),
+ * the freezer thawed if asked. */
+static void dump_undo(struct start_ctx *ctx, struct checkpoint_notify *n, bool unlock, bool thaw)
 {
 	struct lxc_error e = { 0 };
 	enum cgroup_freezer_state fs;
 
-	if (n->net_locked && checkpoint_net_lock(ctx, false, false, &e) < 0)
-		WARN("after the failed dump: %s", e.msg);
-	if (!was_frozen && ctx->cgroup && cgroup_get_freezer_state(ctx->cgroup, &fs, &e) == 0 && fs != CGROUP_THAWED &&
+	if (unlock && n->net_locked && checkpoint_net_lock(ctx, false, false, &e) < 0)
+		WARN("after the dump: %s", e.msg);
+	if (thaw && ctx->cgroup && cgroup_get_freezer_state(ctx->cgroup, &fs, &e) == 0 && fs != CGROUP_THAWED &&
 	    cgroup_freeze(ctx->cgroup, false, 10000, &e) < 0)
-		WARN("after the failed dump: %s", e.msg);
+		WARN("after the dump: %s", e.msg);
 }
 
 /* The config as this monitor runs it: a restore compares the container's config with it. */
@@ -170,6 +171,8 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 	struct criu_opts o;
 	struct criu_req r;
 	struct criu_conn c;
+	struct checkpoint_ns ns = { .host_mnt = -1 };
+	_cleanup_close_ int criu_dirfd = -1;
 	int ret = -1;
 
 	criu_opts_init(&o);
@@ -198,9 +201,11 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 		goto out;
 	dump_binds(ctx, &meta, &o);
 
-	if (checkpoint_criu_open(&c, req, ctx->opts->sysconf, NULL, 0, &v, err) < 0)
+	if (checkpoint_criu_start(&ns, &c, req, ctx->opts->sysconf, NULL, 0, NULL, NULL, &criu_dirfd, &v, err) < 0)
 		goto out;
+	o.images_dir_fd = criu_dirfd;
 	note.conn = &c;
+	note.ns = &ns;
 	if (track) {
 		struct criu_features f = { .mem_track = 1, .lazy_pages = -1, .pidfd_store = -1 };
 
@@ -219,15 +224,22 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 	meta.predump = req->predump;
 	meta.parent = req->predump_dir ? xstrdup(req->predump_dir) : NULL;
 
+	/* frozen by us: CRIU's own wait for a v1 freezer sleeps in 100 ms steps */
+	if (!was_frozen && ctx->cgroup && cgroup_freeze(ctx->cgroup, true, 30000, err) < 0) {
+		criu_close(&c);
+		goto out;
+	}
 	criu_req_init(&r, req->predump ? CRIU_REQ_PRE_DUMP : CRIU_REQ_DUMP);
 	r.opts = &o;
 	ret = criu_request(&c, &r, checkpoint_notify, &note, &resp, err);
 	criu_resp_free(&resp);
 	criu_close(&c);
-	if (ret < 0) {
-		dump_undo(ctx, &note, was_frozen);
+	/* CRIU leaves the cgroup as it found it: thaw what we froze, and with -s let the
+	 * killed tasks die */
+	dump_undo(ctx, &note, ret < 0 || !req->stop || req->predump,
+		  ret < 0 ? !was_frozen : (!was_frozen || (req->stop && !req->predump)));
+	if (ret < 0)
 		goto out;
-	}
 	text = conf_text(ctx->conf);
 	if (write_config(dirfd, req->dir, text, err) < 0) {
 		ret = -1;
@@ -235,6 +247,7 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 	}
 	ret = checkpoint_meta_write(dirfd, &meta, err);
 out:
+	checkpoint_ns_free(&ns);
 	criu_opts_clear_lists(&o);
 	checkpoint_meta_free(&meta);
 	return ret;

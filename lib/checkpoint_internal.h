@@ -72,6 +72,23 @@ size_t checkpoint_plan_binds(const struct mount_plan *plan, size_t *ops, size_t 
  * *freezer: where CRIU freezes the tree (v1 freezer or the cgroup2 payload), malloc'ed. */
 size_t checkpoint_cg_roots(struct start_ctx *ctx, struct criu_cg_root *roots, size_t max, char **freezer);
 
+/* The mount namespace of one criu process (checkpoint_ns.c). */
+struct checkpoint_ns {
+	int host_mnt;               /* where the caller returns to */
+	bool entered;
+	char *kdat_path;            /* our copy of CRIU's kernel-feature cache; NULL: CRIU's own */
+	bool kdat_given;            /* CRIU found our copy in its /run */
+	bool kdat_kept;
+};
+
+/* Unshare (slave of the host's); on a host without a tmpfs /run, give CRIU one. */
+int checkpoint_ns_enter(struct checkpoint_ns *ns, struct lxc_error *err);
+/* Back to the host's mount namespace (criu, forked meanwhile, stays in the new one). */
+int checkpoint_ns_leave(struct checkpoint_ns *ns, struct lxc_error *err);
+/* Once criu has probed the kernel (at its first notification): keep the result. */
+void checkpoint_ns_keep_kdat(struct checkpoint_ns *ns, pid_t criu_pid);
+void checkpoint_ns_free(struct checkpoint_ns *ns);
+
 /* State of one CRIU conversation, for its notifications. */
 struct checkpoint_notify {
 	struct start_ctx *ctx;
@@ -80,6 +97,7 @@ struct checkpoint_notify {
 	bool net_locked;            /* the host veths are off their bridges */
 	pid_t pid;                  /* the root task, from setup-namespaces/post-restore */
 	struct criu_conn *conn;     /* to read CRIU's kernel-feature cache while it runs */
+	struct checkpoint_ns *ns;
 };
 
 /* criu_notify_fn: the network lock (dump), the veths joining their bridges (restore's
@@ -95,6 +113,13 @@ int checkpoint_net_check(const struct lxc_conf *conf, struct lxc_error *err);
  * VERSION on it. extra_fds as for criu_open(). */
 int checkpoint_criu_open(struct criu_conn *c, const struct checkpoint_request *req, const struct lxc_sysconf *sc,
 			 const int *extra_fds, size_t n_extra, struct criu_version *v, struct lxc_error *err);
+/* The same with criu in a mount namespace of its own (ns, left again on return) where
+ * prepare (may be NULL) runs first; *dirfd is req->dir opened there (CRIU's images_dir_fd:
+ * CRIU works in it, e.g. mounts its cgroup yard). */
+int checkpoint_criu_start(struct checkpoint_ns *ns, struct criu_conn *c, const struct checkpoint_request *req,
+			  const struct lxc_sysconf *sc, const int *extra_fds, size_t n_extra,
+			  int (*prepare)(void *data, struct lxc_error *err), void *data, int *dirfd,
+			  struct criu_version *v, struct lxc_error *err);
 
 /* ---- the monitor's side ----------------------------------------------------------------- */
 

@@ -204,43 +204,17 @@ static int restore_options(struct restore *r, int dirfd, struct lxc_error *err)
 	return 0;
 }
 
-/* CRIU needs the rootfs as a mount point: it is mounted in a mount namespace of CRIU's own
- * (made here, entered by the criu child at fork), so the host never sees it and nothing is
- * left to clean up however the restore ends. Returns with the monitor back in host_mnt. */
-static int restore_open_criu(struct restore *r, struct criu_conn *c, struct criu_version *v, struct lxc_error *err)
+/* CRIU needs the rootfs as a mount point: it is mounted in CRIU's own mount namespace
+ * (checkpoint_ns.c), so the host never sees it and nothing is left behind however the
+ * restore ends. */
+static int mount_rootfs(void *data, struct lxc_error *err)
 {
-	struct start_ctx *ctx = r->ctx;
-	_cleanup_close_ int host_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	int ret;
+	struct start_ctx *ctx = data;
+	int ret = rootfs_mount(&ctx->rootfs, err);
 
-	if (host_mnt < 0)
-		return error_sys(err, errno, "cannot open our mount namespace");
-	if (unshare(CLONE_NEWNS) < 0)
-		return error_sys(err, errno, "cannot make a mount namespace for criu");
-	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		ret = error_sys(err, errno, "cannot make / a slave mount");
-	else
-		ret = rootfs_mount(&ctx->rootfs, err);
-	/* CRIU works (mounts its cgroup yard) in its images directory: that must be a
-	 * mount of its own namespace, not of the host's */
-	if (ret == 0) {
-		r->dirfd = open(r->req->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (r->dirfd < 0)
-			ret = error_sys(err, errno, "cannot open the checkpoint directory \"%s\"", r->req->dir);
-		r->o.images_dir_fd = r->dirfd;
-	}
-	if (ret == 0)
-		ret = checkpoint_criu_open(c, r->req, ctx->opts->sysconf, r->extra, r->n_extra, v, err);
 	if (ctx->rootfs.fd >= 0) {
-		close(ctx->rootfs.fd); /* it pins the private mount; CRIU has its own */
+		close(ctx->rootfs.fd); /* it would pin the private mount; CRIU has its own */
 		ctx->rootfs.fd = -1;
-	}
-	if (setns(host_mnt, CLONE_NEWNS) < 0) {
-		int e = errno;
-
-		if (ret == 0)
-			criu_close(c);
-		return error_sys(err, e, "cannot return to the host's mount namespace");
 	}
 	return ret;
 }
@@ -257,7 +231,8 @@ static void close_tty_slaves(struct start_ctx *ctx)
 int restore_spawn(struct start_ctx *ctx, struct lxc_error *err)
 {
 	struct restore r = { .ctx = ctx, .req = ctx->opts->restore, .dirfd = -1 };
-	struct checkpoint_notify note = { .ctx = ctx, .req = r.req, .restore = true };
+	struct checkpoint_ns ns = { .host_mnt = -1 };
+	struct checkpoint_notify note = { .ctx = ctx, .req = r.req, .restore = true, .ns = &ns };
 	_cleanup_close_ int dirfd = -1;
 	_cleanup_free_ char *version = NULL;
 	struct criu_version v;
@@ -278,8 +253,10 @@ int restore_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		goto out;
 	if (cgroup_apply_settings(ctx->cgroup, ctx->conf, err) < 0)
 		goto out;
-	if (restore_open_criu(&r, &c, &v, err) < 0)
+	if (checkpoint_criu_start(&ns, &c, r.req, ctx->opts->sysconf, r.extra, r.n_extra, mount_rootfs, ctx, &r.dirfd,
+				  &v, err) < 0)
 		goto out;
+	r.o.images_dir_fd = r.dirfd;
 	version = checkpoint_criu_version_text(&v);
 	if (strcmp(version, r.meta.criu_version)) {
 		error_set(err, "%s was made by criu %s; this is criu %s (%s): restore with the same CRIU version",
@@ -308,6 +285,7 @@ int restore_spawn(struct start_ctx *ctx, struct lxc_error *err)
 	DEBUG("restored init as pid %d from %s", (int)ctx->init_pid, r.req->dir);
 out:
 	close_tty_slaves(ctx);
+	checkpoint_ns_free(&ns);
 	restore_free(&r);
 	return ret;
 }
