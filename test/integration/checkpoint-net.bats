@@ -221,7 +221,7 @@ roundtrip() {
 	start_client hkcl2 10.215.2.2
 	roundtrip hkcl2 on-host-a
 	# the receiving side first: a page server in the second host's network
-	ip netns exec hkhost2 lxc-checkpoint -P "$(B)" -n hckn2 -D "$img_b" --page-server-listen 10.215.9.2:$port \
+	nsenter --net=/run/netns/hkhost2 lxc-checkpoint -P "$(B)" -n hckn2 -D "$img_b" --page-server-listen 10.215.9.2:$port \
 		</dev/null >"$BATS_TEST_TMPDIR/ps.out" 2>&1 &
 	ps_pid=$!
 	wait_until "ip netns exec hkhost2 ss -ltn | grep -q ':$port'" 100
@@ -239,8 +239,9 @@ roundtrip() {
 	# the client's cable moves to the second host's bridge
 	ip link set hkcl2b netns hkhost2
 	ip -n hkhost2 link set hkcl2b master hkbr2 up
-	# restore on the second host, where the first host's lxcpath does not exist
-	run ip netns exec hkhost2 unshare -m --propagation slave sh -c \
+	# restore on the second host, where the first host's lxcpath does not exist (nsenter,
+	# not "ip netns exec": that one remounts /sys and hides the cgroup hierarchies)
+	run unshare -m --propagation slave nsenter --net=/run/netns/hkhost2 sh -c \
 		"mount -t tmpfs hck-host2 '$(A)' && lxc-checkpoint -P '$(B)' -n hckn2 -D '$img_b' -r"
 	[ "$status" -eq 0 ]
 	[ "$(lxc-info -P "$(B)" -n hckn2 -s | awk '{print $2}')" = RUNNING ]
