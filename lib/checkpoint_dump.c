@@ -146,6 +146,19 @@ static void dump_undo(struct start_ctx *ctx, struct checkpoint_notify *n, bool u
 		WARN("after the dump: %s", e.msg);
 }
 
+/* Linux 6.16 refuses SO_PASSCRED/SO_PASSSEC on inet sockets, which CRIU before 4.2
+ * asks for every socket it dumps: say what to do about it. */
+static void dump_hint(const struct criu_version *v, struct lxc_error *err)
+{
+	char msg[sizeof(err->msg)];
+
+	if (err && (v->major < 4 || (v->major == 4 && v->minor < 2)) && strstr(err->msg, "Can't get 1:16 opt")) {
+		memcpy(msg, err->msg, sizeof(msg));
+		error_set(err, "%.700s (criu %d.%d cannot dump sockets on Linux 6.16 and later: use CRIU 4.2 or newer)",
+			  msg, v->major, v->minor);
+	}
+}
+
 /* The config as this monitor runs it: a restore compares the container's config with it. */
 static int write_config(int dirfd, const char *dir, const char *text, struct lxc_error *err)
 {
@@ -224,6 +237,12 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 	meta.predump = req->predump;
 	meta.parent = req->predump_dir ? xstrdup(req->predump_dir) : NULL;
 
+	/* before CRIU: after a dump with -s there is no container left to write it from */
+	text = conf_text(ctx->conf);
+	if (write_config(dirfd, req->dir, text, err) < 0) {
+		criu_close(&c);
+		goto out;
+	}
 	/* frozen by us: CRIU's own wait for a v1 freezer sleeps in 100 ms steps */
 	if (!was_frozen && ctx->cgroup && cgroup_freeze(ctx->cgroup, true, 30000, err) < 0) {
 		criu_close(&c);
@@ -238,11 +257,8 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 	 * killed tasks die */
 	dump_undo(ctx, &note, ret < 0 || !req->stop || req->predump,
 		  ret < 0 ? !was_frozen : (!was_frozen || (req->stop && !req->predump)));
-	if (ret < 0)
-		goto out;
-	text = conf_text(ctx->conf);
-	if (write_config(dirfd, req->dir, text, err) < 0) {
-		ret = -1;
+	if (ret < 0) {
+		dump_hint(&v, err);
 		goto out;
 	}
 	ret = checkpoint_meta_write(dirfd, &meta, err);
