@@ -45,6 +45,18 @@ static char *kdat_cache_path(void)
 	return xasprintf("%s/%s.%s", LXC_RUNDIR, KDAT_NAME, boot);
 }
 
+/* Caches of earlier boots (this /run survives reboots): never read again, removed. */
+static void kdat_drop_others(const char *keep)
+{
+	_cleanup_closedir_ DIR *d = opendir(LXC_RUNDIR);
+	const char *base = strrchr(keep, '/') + 1;
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (str_starts_with(de->d_name, KDAT_NAME ".") && strcmp(de->d_name, base))
+			unlinkat(dirfd(d), de->d_name, 0);
+}
+
 /* Bind every entry of the host's /run (a detached copy: old) into the new tmpfs. */
 static int run_rebuild(int old, struct lxc_error *err)
 {
@@ -178,10 +190,12 @@ void checkpoint_ns_keep_kdat(struct checkpoint_ns *ns, pid_t criu_pid)
 	path = xasprintf("/proc/%d/root/run/" KDAT_NAME, (int)criu_pid);
 	if (file_read(path, &data, &len, NULL) < 0 || len == 0 || len > KDAT_MAX)
 		return;
-	if (mkdir_p(LXC_RUNDIR, 0755, &err) < 0 || file_write_replace(ns->kdat_path, data, len, 0600, &err) < 0)
+	if (mkdir_p(LXC_RUNDIR, 0755, &err) < 0 || file_write_replace(ns->kdat_path, data, len, 0600, &err) < 0) {
 		DEBUG("cannot keep criu's kernel-feature cache: %s", err.msg);
-	else
-		DEBUG("kept criu's kernel-feature cache as %s", ns->kdat_path);
+		return;
+	}
+	DEBUG("kept criu's kernel-feature cache as %s", ns->kdat_path);
+	kdat_drop_others(ns->kdat_path);
 }
 
 void checkpoint_ns_free(struct checkpoint_ns *ns)

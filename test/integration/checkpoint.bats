@@ -450,6 +450,22 @@ leftover_cgroups() {
 	lxc-stop -P "$(P)" -n hckc3 -k
 }
 
+@test "-r -F: a restore in the foreground returns when the container stops" {
+	d=$BATS_TEST_TMPDIR/img
+	lxc-start -P "$(P)" -n hckc3
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -r -F </dev/null >"$BATS_TEST_TMPDIR/fg.out" 2>&1 &
+	fg=$!
+	wait_until '[ "$(state hckc3)" = RUNNING ]' 100
+	run lxc-attach -P "$(P)" -n hckc3 -- echo foreground
+	[ "$output" = foreground ]
+	lxc-stop -P "$(P)" -n hckc3 -k
+	rc=0
+	wait "$fg" || rc=$?
+	# init's status, as lxc-start -F returns it: killed by SIGKILL
+	[ "$rc" -eq 137 ]
+}
+
 @test "-A: the action script sees CRIU's notifications" {
 	d=$BATS_TEST_TMPDIR/img
 	script=$BATS_TEST_TMPDIR/log
