@@ -24,7 +24,7 @@
  *  - CRIU's own network lock (iptables) is not used: the monitor detaches the host veths
  *    from their bridges instead, and on restore attaches them only at network-unlock.
  *
- * The images directory is self-describing: besides CRIU's images it holds "config" (the
+ * The images directory is self-describing: besides CRIU's images it holds "lxc.config" (the
  * container's config text as the monitor runs it) and "lxc-checkpoint.meta" (format,
  * container, CRIU version, the external ttys, mounts and NICs). A restore refuses a
  * directory made by another CRIU version or for another config. */
@@ -39,7 +39,7 @@
 
 /* The file names inside an images directory. */
 #define CHECKPOINT_META "lxc-checkpoint.meta"
-#define CHECKPOINT_CONFIG "config"
+#define CHECKPOINT_CONFIG "lxc.config"
 
 /* What lxc-checkpoint asks the monitor for (CMD_CHECKPOINT), and what a restore needs. */
 struct checkpoint_request {

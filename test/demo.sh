@@ -12,7 +12,9 @@ name=demo
 bridge=hkdemobr0
 netns=hkdemo
 client_pid=
+images=$(mktemp -d /tmp/lxc-demo-checkpoint.XXXXXX)
 ckpt_cleanup() {
+	rm -rf "$images"
 	[ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null || true
 	ip netns del $netns 2>/dev/null || true
 	ip link del ${netns}0p 2>/dev/null || true
@@ -57,14 +59,14 @@ if $ckpt; then
 	read -r line <&4
 	echo "client got back: $line"
 	step "lxc-attach -n $name -- ps"; lxc-attach -P "$path" -n $name -- ps
-	step "time lxc-checkpoint -n $name -D $path/checkpoint -s   (dump and stop)"
+	step "time lxc-checkpoint -n $name -D $images -s   (dump and stop)"
 	t0=$(date +%s%N)
-	lxc-checkpoint -P "$path" -n $name -D "$path/checkpoint" -s
-	echo "done in $((($(date +%s%N) - t0) / 1000000)) ms; images: $(du -sh "$path/checkpoint" | cut -f1)"
+	lxc-checkpoint -P "$path" -n $name -D "$images" -s
+	echo "done in $((($(date +%s%N) - t0) / 1000000)) ms; images: $(du -sh "$images" | cut -f1)"
 	step "lxc-info -n $name -s"; lxc-info -P "$path" -n $name -s
-	step "time lxc-checkpoint -n $name -D $path/checkpoint -r   (restore)"
+	step "time lxc-checkpoint -n $name -D $images -r   (restore)"
 	t0=$(date +%s%N)
-	lxc-checkpoint -P "$path" -n $name -D "$path/checkpoint" -r
+	lxc-checkpoint -P "$path" -n $name -D "$images" -r
 	echo "done in $((($(date +%s%N) - t0) / 1000000)) ms"
 	step "lxc-info -n $name"; lxc-info -P "$path" -n $name
 	step "lxc-attach -n $name -- ps   (the same pids)"; lxc-attach -P "$path" -n $name -- ps

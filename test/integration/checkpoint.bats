@@ -313,7 +313,7 @@ leftover_cgroups() {
 	run --separate-stderr lxc-attach -P "$(P)" -n hckc1 -- echo alive
 	[ "$output" = alive ]
 	ls "$d"/core-*.img "$d"/pages-*.img "$d/dump.log" >/dev/null
-	cmp "$d/config" "$(P)/hckc1/config"
+	cmp "$d/lxc.config" "$(P)/hckc1/config"
 	grep -qx 'kind dump' "$d/lxc-checkpoint.meta"
 	grep -qx 'name hckc1' "$d/lxc-checkpoint.meta"
 	grep -qx "criu $(criu --version | sed -n 's/^Version: //p')" "$d/lxc-checkpoint.meta"
