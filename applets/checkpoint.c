@@ -111,8 +111,10 @@ static int restore(struct lxc_args *args, const struct checkpoint_request *req)
 	so.restore = req;
 	ret = container_start(&so, &status, &err);
 	conf_free(conf);
-	if (ret < 0)
+	if (ret < 0) {
+		checkpoint_explain_failure(req->criu, args->sysconf, &err);
 		return applet_fail_error(args, &err);
+	}
 	return opt.foreground ? status : 0;
 }
 

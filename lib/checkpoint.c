@@ -104,6 +104,21 @@ int checkpoint_parse_hostport(const char *s, bool host_required, char **host, in
 	return 0;
 }
 
+void checkpoint_explain_failure(const char *criu, const struct lxc_sysconf *sc, struct lxc_error *err)
+{
+	struct lxc_sysconf named = { .criu_path = (char *)criu, .path = (char *)"lxc-checkpoint" };
+	struct lxc_error check = { 0 };
+	char failed[sizeof(err->msg)];
+
+	/* CRIU's own failures only: not ours (a refused notification, a missing bridge...) */
+	if (!err || !str_starts_with(err->msg, "criu ") || strstr(err->msg, ": notify \""))
+		return;
+	if (criu_check_usable(criu ? &named : sc, NULL, &check) == 0)
+		return;
+	memcpy(failed, err->msg, sizeof(failed));
+	error_set(err, "%s; %s", check.msg, failed);
+}
+
 /* ---- dump ------------------------------------------------------------------------------ */
 
 static long long now_ms(void)
@@ -171,6 +186,8 @@ int container_checkpoint(const char *lxcpath, const char *name, const struct che
 	ret = container_command(lxcpath, name, CMD_CHECKPOINT, 0, text, NULL, err);
 	if (ret < 0 && err && (err->code == ENOENT || err->code == ECONNREFUSED))
 		error_set(err, "%s is not running", name);
+	else if (ret < 0)
+		checkpoint_explain_failure(sent.criu, sc, err);
 	if (ret >= 0 && req->stop)
 		ret = wait_stopped(&l, lxcpath, name, err);
 	if (l.fd >= 0)

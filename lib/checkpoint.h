@@ -71,6 +71,11 @@ int container_checkpoint(const char *lxcpath, const char *name, const struct che
 int checkpoint_restore_check(const char *lxcpath, const char *name, const struct lxc_conf *conf,
 			     const char *dir, struct lxc_error *err);
 
+/* After a failed dump or restore whose error came from CRIU: when CRIU cannot work on this
+ * system at all (criu_check_usable(): VERSION, then CRIU's own kernel checks), err becomes
+ * that one line, followed by the operation's error. Otherwise err is left alone. */
+void checkpoint_explain_failure(const char *criu, const struct lxc_sysconf *sc, struct lxc_error *err);
+
 /* `lxc-checkpoint --page-server-listen [ADDR:]PORT -D DIR`: a CRIU page server that
  * writes the pages a dump sends (--page-server) into dir; returns when that dump is over. */
 int checkpoint_page_server(const char *listen, const char *dir, const char *criu,

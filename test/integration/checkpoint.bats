@@ -519,6 +519,25 @@ leftover_cgroups() {
 	lxc-stop -P "$(P)" -n hckc3 -k
 }
 
+@test "a dump failing where CRIU cannot work at all: criu check's verdict first, one line" {
+	# a criu that dumps (and fails on the perf fd), then cannot check: in a user namespace
+	# it lacks the privileges CRIU needs
+	wrapper=$BATS_TEST_TMPDIR/criu
+	printf '#!/bin/sh\nn=$(cat %s/count 2>/dev/null || echo 0)\necho $((n + 1)) > %s/count\n' \
+		"$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" > "$wrapper"
+	printf '[ "$n" -ge 1 ] && exec unshare --user --map-root-user %s "$@"\nexec %s "$@"\n' \
+		"$(command -v criu)" "$(command -v criu)" >> "$wrapper"
+	chmod +x "$wrapper"
+	lxc-start -P "$(P)" -n hckc3
+	mkdir -p "$(P)/hckc3/rootfs/tmp/hck"
+	lxc-attach -P "$(P)" -n hckc3 -- /bin/hckprobe perf /tmp/hck
+	run env CRIU="$wrapper" lxc-checkpoint -P "$(P)" -n hckc3 -D "$BATS_TEST_TMPDIR/img" -s
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "lxc-checkpoint: hckc3: criu "*" ($wrapper) cannot work on this system: "*"; criu dump failed: see $BATS_TEST_TMPDIR/img/dump.log: Error ("* ]]
+	[ "$(state hckc3)" = RUNNING ]
+}
+
 @test "-p without soft-dirty: the kernel lacks it, said in one line" {
 	if grep -q ' sd' /proc/self/smaps 2>/dev/null; then
 		skip "this kernel has soft-dirty (checkpoint-predump.bats covers it)"
