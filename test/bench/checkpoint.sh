@@ -171,7 +171,7 @@ for src_dst in "/lib lib" "/usr/lib usr/lib" "/lib64 lib64" "/usr/lib64 usr/lib6
 	fi
 done
 : > "$work/cli.dump"; : > "$work/cli.restore"; : > "$work/mem.dump"; : > "$work/mem.restore"
-memruns=${BENCH_CKPT_MEM_RUNS:-3}
+memruns=${BENCH_CKPT_MEM_RUNS:-5}
 i=0
 while [ $i -lt "$memruns" ]; do
 	# CRIU directly: same options as ours; the restored tree dies with criu (its init has a
