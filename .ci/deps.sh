@@ -6,6 +6,7 @@ set -eu
 
 DEPS_DIR=${DEPS_DIR:-/var/cache/lxc-static-deps}
 SRC_LIST=/etc/apt/sources.list.d/lxc-static-src.sources
+SRC_LIST_SID=/etc/apt/sources.list.d/lxc-static-src-sid.sources
 export DEBIAN_FRONTEND=noninteractive
 
 PACKAGES="
@@ -106,15 +107,28 @@ if [ ! -f "$DEPS_DIR/lib/libcap.a" ]; then
 fi
 
 # --- CRIU >= 4.1 on PATH --------------------------------------------------------------------
+# Linux 6.16 refuses SO_PASSCRED/SO_PASSSEC on inet sockets: CRIU before 4.2 then cannot
+# dump any TCP or UDP socket (lxc-checkpoint's tcp_established), so there 4.2 is needed,
+# from Debian sid's source (trixie has 4.1.1).
+kernel=$(uname -r); kmaj=${kernel%%.*}; krest=${kernel#*.}; kmin=${krest%%[!0-9]*}
+criu_minor=1; criu_src=criu/trixie; criu_glob='criu_4.1*.orig.tar.xz'
+if [ "$kmaj" -gt 6 ] || { [ "$kmaj" -eq 6 ] && [ "$kmin" -ge 16 ]; }; then
+	criu_minor=2; criu_src=criu/sid; criu_glob='criu_4.[2-9]*.orig.tar.xz'
+fi
 criu_ok() {
 	command -v criu >/dev/null 2>&1 || return 1
 	v=$(criu --version 2>/dev/null | sed -n 's/^Version: *//p')
 	major=${v%%.*}; rest=${v#*.}; minor=${rest%%.*}
-	[ -n "$major" ] && { [ "$major" -gt 4 ] || { [ "$major" -eq 4 ] && [ "$minor" -ge 1 ]; }; } || return 1
+	[ -n "$major" ] && { [ "$major" -gt 4 ] || { [ "$major" -eq 4 ] && [ "$minor" -ge "$criu_minor" ]; }; } || return 1
 	criu check >/dev/null 2>&1
 }
 if ! criu_ok; then
-	tarball=$(fetch_source criu/trixie 'criu_*.orig.tar.xz')
+	if [ "$criu_src" = criu/sid ] && [ ! -f "$SRC_LIST_SID" ]; then
+		printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > "$SRC_LIST_SID"
+		apt_updated=
+		apt_update
+	fi
+	tarball=$(fetch_source "$criu_src" "$criu_glob")
 	log "building CRIU from $tarball"
 	cd "$DEPS_DIR/src" && rm -rf criu-build && mkdir criu-build
 	tar -xJf "$tarball" -C criu-build --strip-components=1

@@ -23,6 +23,7 @@ enum lxc_cmd {
 	CMD_GET_LXCPATH,
 	CMD_GET_CLONE_FLAGS,  /* ret = CLONE_NEW* the container was started with */
 	CMD_DEVICE,           /* lxc-device: in "add|del\nDEV\n[DEST\n]" (device_request_format) */
+	CMD_CHECKPOINT,       /* lxc-checkpoint: in "key=value" lines (lib/checkpoint.c); ret once CRIU is done */
 	CMD_COUNT,
 };
 

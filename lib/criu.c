@@ -597,7 +597,9 @@ int criu_request(struct criu_conn *c, const struct criu_req *req, criu_notify_fn
 		*err = cb_err;
 		return -1;
 	}
-	if (resp->type != (int)req->type) {
+	/* CRIU answers PAGE_SERVER_CHLD with a PAGE_SERVER message */
+	if (resp->type != (int)req->type &&
+	    !(req->type == CRIU_REQ_PAGE_SERVER_CHLD && resp->type == CRIU_REQ_PAGE_SERVER)) {
 		if (resp->type == CRIU_REQ_EMPTY)
 			return error_set(err, "criu %s: %s refused the request%s%s", op, c->binary,
 					 resp->cr_errmsg ? ": " : "", resp->cr_errmsg ? resp->cr_errmsg : "");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "checkpoint_internal.h"
 #include "commands.h"
 #include "hooks.h"
 #include "log.h"
@@ -122,11 +123,12 @@ static int start_prepare(struct start_ctx *ctx, struct lxc_error *err)
 		return -1;
 	if (caps_compute_keep(ctx->conf, &ctx->caps_keep, err) < 0)
 		return -1;
-	if (prepare_init_argv(ctx, err) < 0)
+	/* a restore gets init, its seccomp filter and its LSM label back from CRIU */
+	if (!ctx->opts->restore && prepare_init_argv(ctx, err) < 0)
 		return -1;
-	if (seccomp_prepare(ctx->conf->seccomp_profile, NULL, &ctx->seccomp, err) < 0)
+	if (!ctx->opts->restore && seccomp_prepare(ctx->conf->seccomp_profile, NULL, &ctx->seccomp, err) < 0)
 		return -1;
-	if (lsm_prepare(&ctx->lsm, ctx->conf, ctx->name, ctx->lxcpath, err) < 0)
+	if (!ctx->opts->restore && lsm_prepare(&ctx->lsm, ctx->conf, ctx->name, ctx->lxcpath, err) < 0)
 		return -1;
 	if ((ctx->clone_flags & CLONE_NEWNET) && net_check(ctx->conf, err) < 0)
 		return -1;
@@ -147,7 +149,7 @@ static int start_prepare(struct start_ctx *ctx, struct lxc_error *err)
 
 /* ---- crash state: what the guard undoes when the monitor dies ---------------------- */
 
-int write_state_file(struct start_ctx *ctx, struct lxc_error *err)
+int start_write_state(struct start_ctx *ctx, struct lxc_error *err)
 {
 	_cleanup_free_ char *cg = ctx->cgroup ? cgroup_ctx_serialize(ctx->cgroup) : xstrdup("");
 	_cleanup_free_ char *net = net_state_serialize(&ctx->net);
@@ -387,7 +389,7 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		return -1;
 	if ((ctx->clone_flags & CLONE_NEWNET) && net_create_host_side(ctx->conf, ctx->name, ctx->init_pid, &ctx->net, err) < 0)
 		return -1;
-	if (write_state_file(ctx, err) < 0)
+	if (start_write_state(ctx, err) < 0)
 		return -1;
 	if (sync_send(ctx->sync_fd[0], SYNC_HOST_DONE, NULL, -1) < 0)
 		return error_sys(err, errno, "failed to continue the start handshake");
@@ -518,7 +520,7 @@ static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 	if (cgroup_ctx_new(&ctx->cgroup, ctx->name, ctx->conf, ctx->opts->sysconf, err) < 0 ||
 	    cgroup_create(ctx->cgroup, err) < 0)
 		goto fail;
-	if (write_state_file(ctx, err) < 0)
+	if (start_write_state(ctx, err) < 0)
 		goto fail;
 	if (cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), err) < 0)
 		goto fail;
@@ -530,9 +532,9 @@ static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 		ctx->console.peer_out = STDOUT_FILENO;
 		ctx->console.peer_in = STDIN_FILENO;
 	}
-	if (start_run_hook(ctx, HOOK_PRE_START, err) < 0)
+	if (!ctx->opts->restore && start_run_hook(ctx, HOOK_PRE_START, err) < 0)
 		goto fail;
-	if (start_spawn(ctx, err) < 0)
+	if ((ctx->opts->restore ? restore_spawn(ctx, err) : start_spawn(ctx, err)) < 0)
 		goto fail;
 	if (ctx->opts->pidfile && write_pidfile(ctx->opts->pidfile, err) < 0)
 		goto fail;

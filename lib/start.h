@@ -9,6 +9,8 @@
 #include "error.h"
 #include "sysconf.h"
 
+struct checkpoint_request; /* lib/checkpoint.h */
+
 struct start_options {
 	const char *name;
 	const char *lxcpath;
@@ -22,6 +24,9 @@ struct start_options {
 	const char *pidfile;          /* -p: the monitor's pid */
 	const char *console_path;     /* -c */
 	const char *console_log;      /* -L */
+	/* lxc-checkpoint -r: init comes back from CRIU's images (lib/restore.c) instead of
+	 * being cloned; everything else is a normal start */
+	const struct checkpoint_request *restore;
 };
 
 /* Start the container. Daemon mode: returns in the caller once the container runs

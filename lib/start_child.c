@@ -328,6 +328,10 @@ void start_child(struct start_ctx *ctx)
 			child_fail(ctx, &err);
 		}
 	}
+	if ((ctx->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		error_sys(&err, errno, "failed to create the cgroup namespace");
+		child_fail(ctx, &err);
+	}
 	if (ctx->conf->personality != ~0UL && personality(ctx->conf->personality) < 0) {
 		error_sys(&err, errno, "lxc.arch: failed to set personality");
 		child_fail(ctx, &err);

@@ -73,8 +73,8 @@ int sync_recv(int fd, char *buf, size_t len, int *recv_fd);
 /* start_monitor.c: after init runs, serve commands and reap; returns when it exited. */
 int monitor_run(struct start_ctx *ctx, struct lxc_error *err);
 void monitor_set_state(struct start_ctx *ctx, int state);
-/* start.c: record cgroups and network devices for the guard (after lxc-device, too) */
-int write_state_file(struct start_ctx *ctx, struct lxc_error *err);
+/* start.c: record what the guard must undo if the monitor dies (cgroups, network). */
+int start_write_state(struct start_ctx *ctx, struct lxc_error *err);
 
 /* hooks.c */
 int start_run_hook(struct start_ctx *ctx, enum conf_hook hook, struct lxc_error *err);

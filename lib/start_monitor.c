@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "checkpoint_internal.h"
 #include "commands.h"
 #include "device.h"
 #include "log.h"
@@ -199,10 +200,13 @@ static void handle_request(struct monitor *m, struct client *c)
 		struct lxc_error serr = { 0 };
 
 		ret = device_handle(&dt, in, &out, &err);
-		if (ret >= 0 && write_state_file(ctx, &serr) < 0)
+		if (ret >= 0 && start_write_state(ctx, &serr) < 0)
 			WARN("lxc-device: the crash record was not updated: %s", serr.msg);
 		break;
 	}
+	case CMD_CHECKPOINT:
+		ret = checkpoint_dump(ctx, in, &err);
+		break;
 	default:
 		ret = error_set(&err, "unknown command %u", req.cmd);
 		break;
