@@ -580,6 +580,14 @@ static int monitor_main(struct start_ctx *ctx)
 			INFO("init rebooted the container: starting it again");
 			monitor_set_state(ctx, STATE_STOPPED);
 			run_reset(ctx);
+			/* a restored container reboots into a fresh start: prepare what CRIU gave */
+			if (ctx->opts->restore && (prepare_init_argv(ctx, &err) < 0 ||
+			    seccomp_prepare(ctx->conf->seccomp_profile, NULL, &ctx->seccomp, &err) < 0 ||
+			    lsm_prepare(&ctx->lsm, ctx->conf, ctx->name, ctx->lxcpath, &err) < 0)) {
+				ret = -1;
+				break;
+			}
+			ctx->opts->restore = false;
 		}
 	}
 	unlink(ctx->paths.state);
