@@ -236,7 +236,7 @@ static int ls_main(struct lxc_args *args)
 	struct strlist cols = { 0 };
 	_cleanup_closedir_ DIR *dir = NULL;
 	struct row *rows = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	regex_t re;
 	bool use_re = false;
 	const char *pattern = opt.filter ? opt.filter : args->argc > 0 ? args->argv[0] : NULL;
@@ -282,7 +282,10 @@ static int ls_main(struct lxc_args *args)
 			container_info_read(args->lxcpath, de->d_name, what, &r.info, &err);
 		r.info.state = r.state;
 		r.name = xstrdup(de->d_name);
-		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			rows = xrealloc(rows, cap * sizeof(*rows));
+		}
 		rows[n++] = r;
 	}
 	qsort(rows, n, sizeof(*rows), compare_rows);

@@ -69,8 +69,14 @@ int container_command(const char *lxcpath, const char *name, int cmd, int arg, c
 
 int container_state(const char *lxcpath, const char *name)
 {
-	int st = container_command(lxcpath, name, CMD_GET_STATE, 0, NULL, NULL, NULL);
+	struct runtime_paths paths;
+	int st = -1;
 
+	runtime_paths_init(&paths, lxcpath, name);
+	/* most containers of a long list are stopped: a stat is far cheaper than a socket */
+	if (path_exists(paths.command))
+		st = cmd_call_once(paths.command, CMD_GET_STATE, 0, NULL, NULL, NULL);
+	runtime_paths_free(&paths);
 	return st < 0 ? STATE_STOPPED : st;
 }
 
