@@ -42,7 +42,18 @@ void docs_man_applet(const struct applet *a)
 	const char *usage_end = strchr(help, '\n');
 
 	printf(".TH LXC-%s 1 \"\" \"lxc %s\" \"Linux Containers\"\n", a->name, LXC_VERSION);
-	printf(".SH NAME\nlxc\\-%s\n", a->name);
+	{
+		/* the description is the first line after the usage line's blank line */
+		const char *desc = usage_end ? strstr(usage_end, "\n\n") : NULL;
+		size_t n = 0;
+
+		if (desc) {
+			desc += 2;
+			n = strcspn(desc, "\n");
+		}
+		printf(".SH NAME\nlxc\\-%s \\- ", a->name);
+		roff_line(desc ? desc : a->name, desc ? n : strlen(a->name));
+	}
 	printf(".SH SYNOPSIS\n.nf\nlxc\\-%s ", a->name);
 	roff_line(help, usage_end ? (size_t)(usage_end - help) : strlen(help));
 	printf(".fi\n.SH DESCRIPTION AND OPTIONS\n.nf\n");
