@@ -352,6 +352,25 @@ static int net_find_in_container(const struct net_state *st, const char *name, i
 	return ret;
 }
 
+/* A passthru macvlan needs its lower device to itself (the kernel says EINVAL otherwise).
+ * The macvlan of a container that just stopped goes away with its network namespace,
+ * which the kernel frees asynchronously: a quick restart waits for that, up to 2 s. */
+static int net_link_create_retrying(struct nl_sock *sk, const struct net_link_spec *spec,
+				    struct lxc_error *err)
+{
+	bool passthru = spec->kind && !strcmp(spec->kind, "macvlan") &&
+			spec->macvlan_mode == MACVLAN_MODE_PASSTHRU;
+
+	for (int tries = 0;; tries++) {
+		if (net_link_create(sk, spec, err) == 0)
+			return 0;
+		if (!passthru || !err || err->code != EINVAL || tries >= 100)
+			return -1;
+		error_clear(err);
+		usleep(20 * 1000);
+	}
+}
+
 static int net_create_lower(struct nl_sock *sk, const struct conf_net *n, const struct net_state *st,
 			    struct net_state_nic *sn, struct lxc_error *err)
 {
@@ -381,7 +400,7 @@ static int net_create_lower(struct nl_sock *sk, const struct conf_net *n, const 
 		break;
 	}
 	/* made inside the container's namespace at once: nothing to clean up on the host */
-	if (net_link_create(sk, &spec, err) < 0)
+	if (net_link_create_retrying(sk, &spec, err) < 0)
 		return error_prefix(err, NIC_FMT " (link \"%s\")", n->index, n->link);
 	if (net_find_in_container(st, tmp, &sn->ns_ifindex, err) < 0)
 		return error_prefix(err, NIC_FMT ": the new %s device", n->index, spec.kind);

@@ -497,6 +497,44 @@ TEST(net_root_macvlan_modes)
 	testns_leave(&t);
 }
 
+/* A passthru macvlan made while the last container's macvlan is still on the lower device
+ * (its namespace is being freed): the start waits for the device instead of failing. */
+TEST(net_root_macvlan_passthru_waits_for_previous)
+{
+	struct testns t;
+	struct fake_ct ct = { 0 };
+	struct lxc_conf conf = { 0 };
+	struct conf_net n;
+	struct net_state st;
+	struct lxc_error err = { 0 };
+	char msg[1024];
+
+	if (!have_root() || !testns_enter(&t, "hnet-pt"))
+		return;
+	shf(NULL, "ip link add hnptp0 type veth peer name hnptp1 && ip link set hnptp0 up");
+	shf(NULL, "ip netns del hnet-pt-old 2>/dev/null; ip netns add hnet-pt-old && "
+		  "ip link add hnptold link hnptp0 netns hnet-pt-old type macvlan mode bridge");
+	CHECK(sh_has("hnptold", "ip -n hnet-pt-old link show"));
+	shf(NULL, "(sleep 0.3; ip netns del hnet-pt-old) >/dev/null 2>&1 &");
+	nic_init(&n, 0, NET_MACVLAN);
+	n.link = "hnptp0";
+	n.macvlan_mode = MACVLAN_MODE_PASSTHRU;
+	n.name = "pt0";
+	conf.nets = &n;
+	conf.n_nets = 1;
+	net_state_init(&st);
+	CHECK(ct_start(&ct, "hnet-pt-c", &conf));
+	CHECK(net_create_host_side(&conf, "pt", ct.pid, &st, &err) == 0);
+	if (err.msg[0])
+		printf("#   %s\n", err.msg);
+	CHECK(ct_configure(&ct, msg) == 0);
+	CHECK(sh_has("macvlan mode passthru", "ip -n hnet-pt-c -d link show pt0"));
+	ct_stop(&ct);
+	CHECK(net_teardown(&st, &err) == 0);
+	net_state_free(&st);
+	testns_leave(&t);
+}
+
 TEST(net_root_macvlan_bridge_mode_containers_talk)
 {
 	struct testns t;
