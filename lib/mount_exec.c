@@ -173,6 +173,13 @@ static int exec_bind(struct exec_state *st, struct lxc_error *err)
 			TRACE("%s does not exist: nothing to bind", shown);
 			return 0;
 		}
+	}
+	/* the target first, as LXC: an optional entry whose source is missing still gets
+	 * its create=dir|file (a rootfs prepared for a device that comes later) */
+	target = open_target(st, false, err);
+	if (target < 0)
+		goto fail;
+	if (op->opts & MOUNT_OPT_SOURCE_IN_ROOTFS) {
 		if (source < 0)
 			goto fail;
 		tree = mount_sys_open_tree(source, "", tree_flags | AT_EMPTY_PATH);
@@ -183,9 +190,6 @@ static int exec_bind(struct exec_state *st, struct lxc_error *err)
 		set_cause(err, errno);
 		goto fail;
 	}
-	target = open_target(st, false, err);
-	if (target < 0)
-		goto fail;
 	/* attributes go on the detached copy: it is never visible with the wrong ones */
 	if (set_attrs(tree, op->flags, op->clear) < 0) {
 		error_sys(err, errno, "cannot set mount attributes");

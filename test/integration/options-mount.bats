@@ -61,8 +61,9 @@ lxc.mount.entry = tmpfs hsc-tmp tmpfs size=1m,create=dir 0 0"
 	rm -f "$(P)/share/new"
 	run in_ct /bin/cat /hsc-dir/hsc-file
 	[ "$output" = host-file ]
-	# optional: no source, no mount, no error
+	# optional: no source, no mount, no error; its create=dir still made the target (as LXC)
 	[ "$(fstype_of /hsc-opt)" = "" ]
+	[ -d "$(P)/hscm/rootfs/hsc-opt" ]
 	[ "$(fstype_of /hsc-tmp)" = tmpfs ]
 	rmdir "$(P)/hscm/rootfs/hsc-rw" "$(P)/hscm/rootfs/hsc-tmp"
 	rm -rf "$(P)/hscm/rootfs/hsc-opt"
