@@ -127,6 +127,23 @@ static void release_client(struct monitor *m, struct client *c)
 	c->tty = -1;
 }
 
+/* lxc.net.N.veth.pair of a running container names the host end even when the kernel
+ * chose it (LXC answers the same). */
+static void running_veth_pair(const struct start_ctx *ctx, const char *key, char **out)
+{
+	_cleanup_free_ char *canon = conf_canonical_key(key);
+	int index, end = 0;
+
+	if (!canon || sscanf(canon, "lxc.net.%d.veth.pair%n", &index, &end) != 1 || canon[end])
+		return;
+	for (size_t i = 0; i < ctx->net.n_nics; i++) {
+		if (ctx->net.nics[i].index == index && ctx->net.nics[i].host_ifname) {
+			free(*out);
+			*out = xstrdup(ctx->net.nics[i].host_ifname);
+		}
+	}
+}
+
 static void handle_request(struct monitor *m, struct client *c)
 {
 	struct start_ctx *ctx = m->ctx;
@@ -152,6 +169,8 @@ static void handle_request(struct monitor *m, struct client *c)
 		break;
 	case CMD_GET_CONFIG_ITEM:
 		ret = conf_get_item(ctx->conf, in, &out, &err);
+		if (ret >= 0 && out && !out[0])
+			running_veth_pair(ctx, in, &out);
 		break;
 	case CMD_GET_NET:
 		out = net_state_serialize(&ctx->net);

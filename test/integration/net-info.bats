@@ -68,6 +68,15 @@ host_veth() {
 	[ "${lines[0]}" = "IP:             10.214.15.9" ]
 }
 
+@test "lxc-info -c lxc.net.0.veth.pair: the kernel-chosen host end of a running container" {
+	run lxc-info -P "$(P)" -n i1 -c lxc.net.0.veth.pair -c lxc.network.0.veth.pair -c lxc.net.1.link
+	[ "$status" -eq 0 ]
+	[ -n "$(host_veth)" ]
+	[ "${lines[0]}" = "lxc.net.0.veth.pair = $(host_veth)" ]
+	[ "${lines[1]}" = "lxc.network.0.veth.pair = $(host_veth)" ]
+	[ "${lines[2]}" = "lxc.net.1.link = hrim0" ]
+}
+
 @test "lxc-info: TX is what the container sent (the host end's RX), RX what it received" {
 	# a sink on the host side: its stdin (a FIFO held open) never ends, so it reads until
 	# the container closes; the container sends 400 KiB and receives only ACKs
