@@ -39,6 +39,9 @@ needs() {
 			# on kernels or hypervisors that do not let them through)
 			"$(probe_bin)" getpid32 >/dev/null 2>&1 ||
 				skip "needs i386 system calls (int 0x80 fails on this kernel: VM lane)" ;;
+		sysrq)
+			[ -e /proc/sysrq-trigger ] ||
+				skip "needs /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ is off in this kernel: VM lane)" ;;
 		*)
 			modprobe -n "$feature" 2>/dev/null || [ -d "/sys/module/$feature" ] ||
 				skip "needs kernel module $feature (VM lane)" ;;

@@ -92,8 +92,7 @@ teardown() {
 	[ "$status" -eq 0 ]
 }
 
-@test "lxc-device add/del for interfaces (when this build has lxc-device)" {
-	lxc --list | grep -qx device || skip "lxc-device is not in this build (issue 6, another branch)"
+@test "lxc-device add/del for interfaces: moved in renamed, moved back, back on the host after stop" {
 	hr_start d1
 	run in_ns lxc-device -P "$LXC_TEST_PATH" -n d1 add hrdv0 eth7
 	[ "$status" -eq 0 ]
