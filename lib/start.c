@@ -633,8 +633,14 @@ static int guard_wait(struct start_ctx *ctx, pid_t monitor)
 		if (sig > 0 && sig != SIGCHLD)
 			kill(monitor, sig);
 	}
-	if (path_exists(ctx->paths.state))
+	if (path_exists(ctx->paths.state)) {
+		struct lxc_error err = { 0 };
+
 		cleanup_from_state_file(&ctx->paths, ctx->opts->sysconf);
+		/* the guard prepared the same plan before the fork: it knows the profile */
+		if (lsm_unload_generated(&ctx->lsm, &err) < 0)
+			WARN("after a monitor crash: %s", err.msg);
+	}
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	/* the monitor is gone and so is all it made: the lock goes last */
 	runtime_unlock(&ctx->paths, ctx->lock_fd);

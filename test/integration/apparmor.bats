@@ -151,6 +151,14 @@ load_profiles() {
 	lxc-stop -P "$(P)" -n hvr-aa4
 	run grep -cF "$label" "$AAFS/profiles"
 	[ "$output" = 0 ]
+	# a killed monitor: its guard unloads the profile
+	lxc-start -P "$(P)" -n hvr-aa4
+	grep -qxF "$label (enforce)" "$AAFS/profiles"
+	pid=$(init_pid hvr-aa4)
+	kill -9 "$(awk '{ print $4 }' "/proc/$pid/stat")"
+	wait_until "[ ! -d /proc/$pid ]"
+	wait_until "! grep -qF '$label' $AAFS/profiles"
+	[ "$(lxc-info -P "$(P)" -n hvr-aa4 -s)" = "State:          STOPPED" ]
 }
 
 @test "apparmor: unconfined, unchanged and unset under a confined lxc-start" {
