@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Open vSwitch: lxc.net.N.link naming an OVS bridge puts the host veth on it with
 # "ovs-vsctl --may-exist add-port" and takes it off with "del-port" on stop and after a
-# monitor crash. A private ovsdb-server and an ovs-vswitchd with the userspace datapath
-# (no kernel module) run for the test, the switch in the test's network namespace.
+# monitor crash. A private ovsdb-server and an ovs-vswitchd run for the test, the switch in
+# the test's network namespace: with the kernel datapath where the kernel has the
+# openvswitch module (VM lane), with the userspace one otherwise (this host).
 
 load helpers
 load net-lib
@@ -21,7 +22,10 @@ setup_file() {
 	ovs-vsctl --no-wait init
 	in_ns ovs-vswitchd "unix:$HR_OVS/db.sock" --pidfile="$HR_OVS/ovs-vswitchd.pid" --detach \
 		--log-file="$HR_OVS/ovs-vswitchd.log"
-	ovs-vsctl --timeout=20 add-br hrovs0 -- set bridge hrovs0 datapath_type=netdev
+	HR_OVS_DP=netdev
+	! modprobe openvswitch 2>/dev/null || HR_OVS_DP=system
+	export HR_OVS_DP
+	ovs-vsctl --timeout=20 add-br hrovs0 -- set bridge hrovs0 "datapath_type=$HR_OVS_DP"
 	ip -n "$HR_NS" link set hrovs0 up
 	for c in o1 o2; do
 		n=${c#o}
@@ -62,9 +66,14 @@ ports() {
 	hr_start o1
 	hr_start o2
 	[ "$(ports)" = "hrov1 hrov2 " ]
-	# the ports are the kernel's veths, handled by the switch (not a kernel bridge)
+	# the ports are the kernel's veths, handled by the switch (not a kernel bridge): the
+	# kernel datapath shows as their master "ovs-system", the userspace one not at all
 	run ip -n "$HR_NS" -o link show hrov1
-	[[ "$output" != *" master "* ]]
+	if [ "$HR_OVS_DP" = system ]; then
+		[[ "$output" == *" master ovs-system "* ]]
+	else
+		[[ "$output" != *" master "* ]]
+	fi
 	wait_until "hr_attach o1 ping -c1 -W1 10.214.10.2 > /dev/null" 100
 	run hr_attach o2 ping -c3 -W3 10.214.10.1
 	[ "$status" -eq 0 ]
@@ -73,6 +82,17 @@ ports() {
 	hr_stop o2
 	[ "$(ports)" = "" ]
 	[ "$(hr_links)" = "$before" ]
+}
+
+@test "the kernel datapath: the container's veth is a port of the kernel's datapath" {
+	needs openvswitch
+	[ "$HR_OVS_DP" = system ]
+	hr_start o1
+	run in_ns ovs-dpctl show
+	[[ "$output" == *": hrov1"* ]]
+	hr_stop o1
+	run in_ns ovs-dpctl show
+	[[ "$output" != *"hrov1"* ]]
 }
 
 @test "lxc-info names the OVS port as the container's link" {
