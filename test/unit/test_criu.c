@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "criu.h"
+#include "fdpass.h"
 #include "unit.h"
 
 static char *read_fixture(const char *name, size_t *len)
@@ -255,26 +256,9 @@ struct fake_step {
 
 static void fake_send(int sk, const void *buf, size_t len, int fd)
 {
-	union {
-		struct cmsghdr h;
-		char space[CMSG_SPACE(sizeof(int))];
-	} ctl;
 	struct iovec iov = { (void *)buf, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		memset(&ctl, 0, sizeof(ctl));
-		msg.msg_control = ctl.space;
-		msg.msg_controllen = sizeof(ctl.space);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	if (sendmsg(sk, &msg, 0) != (ssize_t)len)
+	if (fdpass_send(sk, &iov, 1, fd) != (ssize_t)len)
 		_exit(20);
 }
 
