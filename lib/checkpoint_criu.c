@@ -221,6 +221,23 @@ static int run_action_script(struct checkpoint_notify *n, const char *script, st
 	return error_set(err, "action script \"%s\" was killed by signal %d", path, WTERMSIG(status));
 }
 
+/* What a start does for a container without NICs: the loopback up (the new namespace
+ * CRIU made for an image without one starts with it down). */
+static int checkpoint_lo_up(pid_t pid, struct lxc_error *err)
+{
+	_cleanup_close_ int ns = pid > 0 ? net_open_netns(pid, err) : -1;
+	struct nl_sock sk;
+	int ret;
+
+	if (pid <= 0)
+		return error_set(err, "setup-namespaces came without the restored init's pid");
+	if (ns < 0 || nl_open_in_netns(&sk, NETLINK_ROUTE, ns, err) < 0)
+		return error_prefix(err, "cannot bring lo up in the restored container");
+	ret = net_link_set_up(&sk, 1, true, err); /* lo is interface 1 in every namespace */
+	nl_close(&sk);
+	return ret < 0 ? error_prefix(err, "the restored container") : 0;
+}
+
 int checkpoint_notify(void *data, const char *script, int pid, int fd, struct lxc_error *err)
 {
 	struct checkpoint_notify *n = data;
@@ -230,7 +247,10 @@ int checkpoint_notify(void *data, const char *script, int pid, int fd, struct lx
 		n->pid = pid;
 	if (n->ns && n->conn)
 		checkpoint_ns_keep_kdat(n->ns, n->conn->pid);
-	if (!strcmp(script, "network-lock")) {
+	if (!strcmp(script, "setup-namespaces") && n->lo_up) {
+		if (checkpoint_lo_up(n->pid, err) < 0)
+			return -1;
+	} else if (!strcmp(script, "network-lock")) {
 		if (checkpoint_net_lock(n->ctx, true, false, err) < 0)
 			return -1;
 		n->net_locked = true;

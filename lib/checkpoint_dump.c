@@ -3,16 +3,20 @@
  * declared external; the images directory then gets the config and its description. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "checkpoint_internal.h"
 #include "log.h"
 #include "net.h"
+#include "netns_fingerprint.h"
+#include "proc_tree.h"
 #include "state.h"
 #include "utils.h"
 
@@ -120,6 +124,59 @@ static int dump_nics(struct start_ctx *ctx, struct checkpoint_meta *m, struct lx
 	return 0;
 }
 
+/* proc_tree_fn: 1 for a vfork child that has not exec'd yet (it shares its parent's
+ * memory). Its parent waits in the kernel, where ptrace cannot stop it: CRIU would wait
+ * for it until its timeout. */
+static int task_in_vfork(pid_t pid, pid_t tid, pid_t parent, void *data)
+{
+	(void)data;
+	return pid == tid && parent > 0 && syscall(SYS_kcmp, parent, pid, KCMP_VM, 0, 0) == 0;
+}
+
+/* Frozen by us (CRIU's own wait for a v1 freezer sleeps in 100 ms steps), but not in the
+ * middle of a vfork: thawed and frozen again until it is done (a container that has just
+ * started spawns its services that way), for up to a second. */
+static int dump_freeze(struct start_ctx *ctx, struct lxc_error *err)
+{
+	for (int attempt = 0;; attempt++) {
+		if (cgroup_freeze(ctx->cgroup, true, 30000, err) < 0)
+			return -1;
+		if (attempt == 200 || proc_tree_walk(ctx->init_pid, task_in_vfork, NULL, 65536) != 1)
+			return 0;
+		if (cgroup_freeze(ctx->cgroup, false, 0, err) < 0)
+			return -1;
+		usleep(5000);
+	}
+}
+
+/* A network namespace as fresh as a new one (compared while the container is frozen) is
+ * left out of the images: CRIU's dump of it runs ip and iptables-save ten times over, and
+ * the restore makes a new one with lo up (restore.c). Not for containers with NICs. */
+static bool dump_netns_check_start(struct start_ctx *ctx, const struct checkpoint_request *req,
+				   struct netns_check *check)
+{
+	if (req->predump || !(ctx->clone_flags & CLONE_NEWNET) || ctx->net.n_nics)
+		return false;
+	netns_check_start(check, ctx->init_pid);
+	return true;
+}
+
+static void dump_netns_check_finish(struct netns_check *check, bool *started, bool *fresh)
+{
+	struct lxc_error e = { 0 };
+	_cleanup_free_ char *why = NULL;
+
+	if (!*started)
+		return;
+	*started = false;
+	if (netns_check_finish(check, fresh, &why, &e) < 0)
+		WARN("%s (CRIU dumps the namespace)", e.msg);
+	else if (why)
+		DEBUG("the network namespace is dumped: it differs from a new one (%s)", why);
+	else
+		DEBUG("the network namespace is as a new one: left out of the images");
+}
+
 static int dump_page_server(const char *spec, struct criu_opts *o, char **host, struct lxc_error *err)
 {
 	int port;
@@ -185,6 +242,8 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 	struct criu_req r;
 	struct criu_conn c;
 	struct checkpoint_ns ns = { .host_mnt = -1 };
+	struct netns_check check;
+	bool checking = false, fresh_unused;
 	_cleanup_close_ int criu_dirfd = -1;
 	int ret = -1;
 
@@ -214,8 +273,13 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 		goto out;
 	dump_binds(ctx, &meta, &o);
 
-	if (checkpoint_criu_start(&ns, &c, req, ctx->opts->sysconf, NULL, 0, NULL, NULL, &criu_dirfd, &v, err) < 0)
+	/* frozen before CRIU starts, so that the network namespace is compared while CRIU
+	 * loads */
+	if (!was_frozen && ctx->cgroup && dump_freeze(ctx, err) < 0)
 		goto out;
+	checking = dump_netns_check_start(ctx, req, &check);
+	if (checkpoint_criu_start(&ns, &c, req, ctx->opts->sysconf, NULL, 0, NULL, NULL, &criu_dirfd, &v, err) < 0)
+		goto out_thaw;
 	o.images_dir_fd = criu_dirfd;
 	note.conn = &c;
 	note.ns = &ns;
@@ -228,7 +292,7 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 					       "(CONFIG_MEM_SOFT_DIRTY; `criu check --feature mem_dirty_track`)",
 					  req->predump ? "--pre-dump" : "--predump-dir");
 			criu_close(&c);
-			goto out;
+			goto out_thaw;
 		}
 	}
 	meta.name = xstrdup(ctx->name);
@@ -241,13 +305,11 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 	text = conf_text(ctx->conf);
 	if (write_config(dirfd, req->dir, text, err) < 0) {
 		criu_close(&c);
-		goto out;
+		goto out_thaw;
 	}
-	/* frozen by us: CRIU's own wait for a v1 freezer sleeps in 100 ms steps */
-	if (!was_frozen && ctx->cgroup && cgroup_freeze(ctx->cgroup, true, 30000, err) < 0) {
-		criu_close(&c);
-		goto out;
-	}
+	dump_netns_check_finish(&check, &checking, &meta.netns_fresh);
+	if (meta.netns_fresh)
+		o.empty_ns = CLONE_NEWNET;
 	criu_req_init(&r, req->predump ? CRIU_REQ_PRE_DUMP : CRIU_REQ_DUMP);
 	r.opts = &o;
 	ret = criu_request(&c, &r, checkpoint_notify, &note, &resp, err);
@@ -262,7 +324,11 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 		goto out;
 	}
 	ret = checkpoint_meta_write(dirfd, &meta, err);
+	goto out;
+out_thaw:
+	dump_undo(ctx, &note, false, !was_frozen);
 out:
+	dump_netns_check_finish(&check, &checking, &fresh_unused);
 	checkpoint_ns_free(&ns);
 	criu_opts_clear_lists(&o);
 	checkpoint_meta_free(&meta);

@@ -73,6 +73,8 @@ int checkpoint_meta_write(int dirfd, const struct checkpoint_meta *m, struct lxc
 	}
 	for (size_t i = 0; i < m->n_nics; i++)
 		strlist_push_owned(&lines, xasprintf("nic %d %s", m->nics[i].index, m->nics[i].ifname));
+	if (m->netns_fresh)
+		strlist_push(&lines, "netns fresh");
 	strlist_push(&lines, "");
 	text = strlist_join(&lines, "\n");
 	strlist_clear(&lines);
@@ -140,6 +142,10 @@ static int meta_line(struct checkpoint_meta *m, char *line, struct lxc_error *er
 		m->nics = xrealloc(m->nics, (m->n_nics + 1) * sizeof(*m->nics));
 		m->nics[m->n_nics].index = (int)idx;
 		m->nics[m->n_nics++].ifname = xstrdup(end + 1);
+	} else if (!strcmp(line, "netns")) {
+		if (strcmp(val, "fresh"))
+			return error_set(err, "unknown netns \"%s\"", val);
+		m->netns_fresh = true;
 	}
 	/* unknown keys: written by a newer version; what matters is format */
 	return 0;

@@ -38,6 +38,7 @@ struct checkpoint_meta {
 	struct strlist binds;       /* container paths ("/lib") of external bind mount N */
 	struct checkpoint_nic *nics;
 	size_t n_nics;
+	bool netns_fresh;           /* netns left out: restore makes a new one, lo up */
 };
 
 void checkpoint_meta_free(struct checkpoint_meta *m);
@@ -96,12 +97,14 @@ struct checkpoint_notify {
 	bool restore;
 	bool net_locked;            /* the host veths are off their bridges */
 	pid_t pid;                  /* the root task, from setup-namespaces/post-restore */
+	bool lo_up;                 /* restore into a new netns: lo up at setup-namespaces */
 	struct criu_conn *conn;     /* to read CRIU's kernel-feature cache while it runs */
 	struct checkpoint_ns *ns;
 };
 
-/* criu_notify_fn: the network lock (dump), the veths joining their bridges (restore's
- * network-unlock), and the action script of -A for every notification. */
+/* criu_notify_fn: the network lock (dump), lo up in a new netns (restore's
+ * setup-namespaces), the veths joining their bridges (restore's network-unlock), and the
+ * action script of -A for every notification. */
 int checkpoint_notify(void *data, const char *script, int pid, int fd, struct lxc_error *err);
 /* Host veths off (lock) or back on (unlock) their bridges; unlock also brings them up
  * and, after a restore, gives them the MTU and a host-side MAC as a start does. */

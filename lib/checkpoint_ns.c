@@ -24,6 +24,7 @@
 #include "checkpoint_internal.h"
 #include "log.h"
 #include "mount_syscall.h"
+#include "runtime.h"
 #include "utils.h"
 
 #ifndef TMPFS_MAGIC
@@ -32,30 +33,6 @@
 
 #define KDAT_NAME "criu.kdat"
 #define KDAT_MAX (64 * 1024)
-
-static char *kdat_cache_path(void)
-{
-	_cleanup_free_ char *boot = NULL;
-
-	if (file_read("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL) < 0)
-		return NULL;
-	boot[strcspn(boot, "\n")] = '\0';
-	if (!*boot || strchr(boot, '/'))
-		return NULL;
-	return xasprintf("%s/%s.%s", LXC_RUNDIR, KDAT_NAME, boot);
-}
-
-/* Caches of earlier boots (this /run survives reboots): never read again, removed. */
-static void kdat_drop_others(const char *keep)
-{
-	_cleanup_closedir_ DIR *d = opendir(LXC_RUNDIR);
-	const char *base = strrchr(keep, '/') + 1;
-	struct dirent *de;
-
-	while (d && (de = readdir(d)))
-		if (str_starts_with(de->d_name, KDAT_NAME ".") && strcmp(de->d_name, base))
-			unlinkat(dirfd(d), de->d_name, 0);
-}
 
 /* Bind every entry of the host's /run (a detached copy: old) into the new tmpfs. */
 static int run_rebuild(int old, struct lxc_error *err)
@@ -123,7 +100,7 @@ static int run_for_criu(struct checkpoint_ns *ns, struct lxc_error *err)
 
 	if (statfs("/run", &sfs) < 0 || sfs.f_type == TMPFS_MAGIC)
 		return 0; /* CRIU caches by itself */
-	ns->kdat_path = kdat_cache_path();
+	ns->kdat_path = runtime_boot_cache_path(KDAT_NAME);
 	if (!ns->kdat_path)
 		return 0;
 	if (file_read(ns->kdat_path, &cache, &len, NULL) < 0)
@@ -195,7 +172,7 @@ void checkpoint_ns_keep_kdat(struct checkpoint_ns *ns, pid_t criu_pid)
 		return;
 	}
 	DEBUG("kept criu's kernel-feature cache as %s", ns->kdat_path);
-	kdat_drop_others(ns->kdat_path);
+	runtime_boot_cache_drop_others(KDAT_NAME, ns->kdat_path);
 }
 
 void checkpoint_ns_free(struct checkpoint_ns *ns)

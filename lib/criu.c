@@ -20,6 +20,8 @@
 
 #include "criu.h"
 #include "log.h"
+#include "runtime.h"
+#include "sysconf.h"
 #include "utils.h"
 
 /* CRIU's answers are a few hundred bytes; anything this large is not CRIU talking. */
@@ -150,6 +152,8 @@ static int criu_stderr_errors(const struct criu_conn *c, char *buf, size_t len)
 
 /* ---- hardware breakpoints --------------------------------------------------------- */
 
+#define HWBP_CACHE_NAME "criu-hw-breakpoints"
+
 #if defined(__x86_64__) || defined(__i386__)
 __attribute__((noinline)) static void criu_bp_target(void)
 {
@@ -194,6 +198,23 @@ static bool criu_hw_breakpoints_work(void)
 	return true;
 }
 #endif
+
+/* The probe costs a fork and two ptrace stops (2 to 6 ms here): its answer is kept
+ * for the boot. */
+static bool criu_hw_breakpoints_work_cached(void)
+{
+	_cleanup_free_ char *path = runtime_boot_cache_path(HWBP_CACHE_NAME);
+	_cleanup_free_ char *known = NULL;
+	struct lxc_error err = { 0 };
+	bool works;
+
+	if (path && file_read(path, &known, NULL, NULL) == 0 && (!strcmp(known, "1") || !strcmp(known, "0")))
+		return known[0] == '1';
+	works = criu_hw_breakpoints_work();
+	if (path && mkdir_p(LXC_RUNDIR, 0755, &err) == 0 && file_write_replace(path, works ? "1" : "0", 1, 0644, &err) == 0)
+		runtime_boot_cache_drop_others(HWBP_CACHE_NAME, path);
+	return works;
+}
 
 /* ---- launching -------------------------------------------------------------------- */
 
@@ -250,7 +271,7 @@ static char **criu_env(void)
 	envp = xzalloc((n + 2) * sizeof(*envp));
 	if (n)
 		memcpy(envp, environ, n * sizeof(*envp));
-	if (!has_fault && !criu_hw_breakpoints_work()) {
+	if (!has_fault && !criu_hw_breakpoints_work_cached()) {
 		INFO("hardware breakpoints do not trap on this machine: criu will stop tasks by syscall tracing");
 		envp[n] = "CRIU_FAULT=130";
 	}

@@ -199,6 +199,8 @@ static int restore_options(struct restore *r, int dirfd, struct lxc_error *err)
 	o->cg_root = r->roots;
 	o->n_cg_root = checkpoint_cg_roots(ctx, r->roots, MAX_CG_ROOTS, &r->freezer);
 	o->ext_sharing = o->ext_masters = true;
+	if (r->meta.netns_fresh)
+		o->empty_ns = CLONE_NEWNET;
 	if (restore_ttys(r, err) < 0 || restore_binds(r, err) < 0 || restore_nics(r, err) < 0)
 		return -1;
 	return 0;
@@ -265,6 +267,7 @@ int restore_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		goto out;
 	}
 	note.conn = &c;
+	note.lo_up = r.meta.netns_fresh;
 	criu_req_init(&req, CRIU_REQ_RESTORE);
 	req.opts = &r.o;
 	ret = criu_request(&c, &req, checkpoint_notify, &note, &resp, err);

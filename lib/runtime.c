@@ -1,5 +1,6 @@
 /* Runtime paths and the monitor lock. Paths are derived from a hash so that long
  * lxcpaths still fit in a unix socket address, and live in a root-only directory. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -105,4 +106,28 @@ bool runtime_is_locked(const struct runtime_paths *p)
 		return errno == EWOULDBLOCK;
 	flock(fd, LOCK_UN);
 	return false;
+}
+
+char *runtime_boot_cache_path(const char *name)
+{
+	_cleanup_free_ char *boot = NULL;
+
+	if (file_read("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL) < 0)
+		return NULL;
+	boot[strcspn(boot, "\n")] = '\0';
+	if (!*boot || strchr(boot, '/'))
+		return NULL;
+	return xasprintf("%s/%s.%s", LXC_RUNDIR, name, boot);
+}
+
+void runtime_boot_cache_drop_others(const char *name, const char *keep)
+{
+	_cleanup_closedir_ DIR *d = opendir(LXC_RUNDIR);
+	const char *base = strrchr(keep, '/') + 1;
+	size_t len = strlen(name);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, name, len) && de->d_name[len] == '.' && strcmp(de->d_name, base))
+			unlinkat(dirfd(d), de->d_name, 0);
 }

@@ -32,4 +32,10 @@ void runtime_unlock(const struct runtime_paths *p, int fd);
 /* Whether some process holds the lock right now. */
 bool runtime_is_locked(const struct runtime_paths *p);
 
+/* /run/lxc/NAME.<boot id>: a cache that must not outlive the boot, although /run is not
+ * a tmpfs on every host; NULL when the boot id cannot be read. */
+char *runtime_boot_cache_path(const char *name);
+/* Removes the caches /run/lxc/NAME.* of other boots than keep's. */
+void runtime_boot_cache_drop_others(const char *name, const char *keep);
+
 #endif

@@ -13,6 +13,10 @@ P() { echo "$LXC_TEST_PATH"; }
 #                  and a unix socket pair with unread data; SIGUSR1 checks them all and
 #                  writes DIR/result; its pid is in DIR/pid
 #   perf DIR       daemon holding a perf event fd (a file CRIU cannot dump)
+#   vforker DIR    daemon that keeps vforking a child which waits 300 ms before it execs
+#                  /bin/true, and waits 300 ms after it
+#   lotcp DIR      daemon holding both ends of a TCP connection over 127.0.0.1; SIGUSR1
+#                  sends bytes each way and writes DIR/result ("ok tcp" when they arrive)
 build_probe() {
 	local src="$BATS_FILE_TMPDIR/hckprobe.c"
 	cat > "$src" <<'EOF'
@@ -24,9 +28,11 @@ build_probe() {
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static unsigned char *mem;
@@ -86,6 +92,35 @@ static void check(void)
 }
 
 static void on_usr1(int s) { (void)s; asked = 1; }
+
+/* both ends of one loopback connection; the check sends each way */
+static int tcp_client, tcp_server;
+
+static int tcp_connect_pair(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	tcp_client = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || tcp_client < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0 ||
+	    getsockname(l, (struct sockaddr *)&a, &len) < 0 ||
+	    connect(tcp_client, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return -1;
+	tcp_server = accept(l, NULL, NULL);
+	close(l);
+	return tcp_server < 0 ? -1 : 0;
+}
+
+static void tcp_check(void)
+{
+	char a[8] = "", b[8] = "";
+	int ok = send(tcp_client, "ping", 4, 0) == 4 && recv(tcp_server, a, 4, MSG_WAITALL) == 4 &&
+		 send(tcp_server, "pong", 4, 0) == 4 && recv(tcp_client, b, 4, MSG_WAITALL) == 4 &&
+		 !strcmp(a, "ping") && !strcmp(b, "pong");
+
+	put("result", ok ? "ok tcp\n" : "bad tcp\n");
+}
 
 /* fork; the parent returns once the child is set up (so lxc-attach returns then) */
 static void daemonize(void)
@@ -151,6 +186,36 @@ int main(int argc, char **argv)
 			if (asked) {
 				asked = 0;
 				check();
+			}
+		}
+	}
+	if (!strcmp(argv[1], "vforker")) {
+		daemonize();
+		ready();
+		for (;;) {
+			pid_t pid = vfork();
+
+			if (pid == 0) {
+				usleep(300000);
+				execl("/bin/true", "true", (char *)NULL);
+				_exit(127);
+			}
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+			usleep(300000);
+		}
+	}
+	if (!strcmp(argv[1], "lotcp")) {
+		daemonize();
+		if (tcp_connect_pair() < 0)
+			return 1;
+		signal(SIGUSR1, on_usr1);
+		ready();
+		for (;;) {
+			pause();
+			if (asked) {
+				asked = 0;
+				tcp_check();
 			}
 		}
 	}
@@ -412,6 +477,18 @@ leftover_cgroups() {
 	lxc-stop -P "$(P)" -n hckc2 -k
 }
 
+@test "a task in the middle of a vfork: the dump waits for its exec" {
+	lxc-start -P "$(P)" -n hckc3
+	mkdir -p "$(P)/hckc3/rootfs/tmp/hck"
+	lxc-attach -P "$(P)" -n hckc3 -- /bin/hckprobe vforker /tmp/hck
+	# half of the time a vfork child waits for its exec: a dump caught there never ends
+	for i in 1 2 3 4 5 6; do
+		lxc-checkpoint -P "$(P)" -n hckc3 -D "$BATS_TEST_TMPDIR/img$i"
+		[ "$(state hckc3)" = RUNNING ]
+	done
+	lxc-stop -P "$(P)" -n hckc3 -k
+}
+
 @test "a failed dump: the container stays RUNNING; CRIU's log and errors are named" {
 	d=$BATS_TEST_TMPDIR/img
 	lxc-start -P "$(P)" -n hckc3
@@ -547,5 +624,87 @@ leftover_cgroups() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "lxc-checkpoint: hckc3: --pre-dump needs memory change tracking (soft-dirty), which this kernel lacks (CONFIG_MEM_SOFT_DIRTY; \`criu check --feature mem_dirty_track\`)" ]
 	[ "$(state hckc3)" = RUNNING ]
+	lxc-stop -P "$(P)" -n hckc3 -k
+}
+
+# lxc-checkpoint's description of the container's network namespace: "fresh" when it was
+# left out of the images (as a new one, lo up), "dumped" when CRIU carried it
+netns_kind() {
+	if grep -qx 'netns fresh' "$1/lxc-checkpoint.meta"; then echo fresh; else echo dumped; fi
+}
+
+@test "no NICs, namespace untouched: left out of the images; lo and a loopback TCP connection work after restore" {
+	d=$BATS_TEST_TMPDIR/img
+	lxc-start -P "$(P)" -n hckc3
+	mkdir -p "$(P)/hckc3/rootfs/tmp/hck"
+	lxc-attach -P "$(P)" -n hckc3 -- /bin/hckprobe lotcp /tmp/hck
+	pid=$(cat "$(P)/hckc3/rootfs/tmp/hck/pid")
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
+	[ "$(netns_kind "$d")" = fresh ]
+	! ls "$d"/netdev-*.img "$d"/route-*.img "$d"/iptables-*.img 2>/dev/null
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -r
+	[ "$(state hckc3)" = RUNNING ]
+	[ "$(cat "$(P)/hckc3/rootfs/tmp/hck/pid")" = "$pid" ]
+	[ "$(probe_check hckc3)" = "ok tcp" ]
+	run --separate-stderr lxc-attach -P "$(P)" -n hckc3 -- ip -o addr show dev lo
+	[[ "$output" == *"inet 127.0.0.1/8"* ]]
+	[[ "$output" == *"inet6 ::1/128"* ]]
+	run --separate-stderr lxc-attach -P "$(P)" -n hckc3 -- ip -o link show dev lo
+	[[ "$output" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+	# the restored namespace is as fresh as the first: checkpointed again the same way
+	rm -rf "$d"
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
+	[ "$(netns_kind "$d")" = fresh ]
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -r
+	[ "$(probe_check hckc3)" = "ok tcp" ]
+	lxc-stop -P "$(P)" -n hckc3 -k
+}
+
+@test "no NICs, namespace changed (address, route, nftables, sysctl, nested netns): CRIU dumps and restores it" {
+	d=$BATS_TEST_TMPDIR/img
+	lxc-start -P "$(P)" -n hckc3
+	in_ns() { nsenter -t "$(init_pid hckc3)" -n "$@"; }
+	dump_kind() {
+		rm -rf "$d"
+		lxc-checkpoint -P "$(P)" -n hckc3 -D "$d"
+		netns_kind "$d"
+	}
+	[ "$(dump_kind)" = fresh ]
+	# each change alone is seen, and undoing it makes the namespace fresh again
+	in_ns ip addr add 127.0.0.2/8 dev lo
+	[ "$(dump_kind)" = dumped ]
+	in_ns ip addr del 127.0.0.2/8 dev lo
+	[ "$(dump_kind)" = fresh ]
+	in_ns ip route add 10.99.1.0/24 dev lo
+	[ "$(dump_kind)" = dumped ]
+	in_ns ip route del 10.99.1.0/24 dev lo
+	[ "$(dump_kind)" = fresh ]
+	in_ns nft add table inet hcktest
+	[ "$(dump_kind)" = dumped ]
+	in_ns nft delete table inet hcktest
+	[ "$(dump_kind)" = fresh ]
+	in_ns sysctl -qw net.ipv4.conf.lo.route_localnet=1
+	[ "$(dump_kind)" = dumped ]
+	in_ns sysctl -qw net.ipv4.conf.lo.route_localnet=0
+	[ "$(dump_kind)" = fresh ]
+	lxc-attach -P "$(P)" -n hckc3 -- sh -c 'unshare -n sleep 1234 >/dev/null 2>&1 </dev/null &'
+	[ "$(dump_kind)" = dumped ]
+	pkill -f '^sleep 1234$'
+	wait_until "[ \"\$(dump_kind)\" = fresh ]" 20
+	# all of them but the nested namespace, through -s and -r
+	in_ns ip addr add 127.0.0.2/8 dev lo
+	in_ns ip route add 10.99.1.0/24 dev lo
+	in_ns nft add table inet hcktest
+	in_ns sysctl -qw net.ipv4.conf.lo.route_localnet=1
+	rm -rf "$d"
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
+	[ "$(netns_kind "$d")" = dumped ]
+	ls "$d"/netdev-*.img "$d"/route-*.img >/dev/null
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -r
+	[ "$(state hckc3)" = RUNNING ]
+	[[ "$(in_ns ip -o addr show dev lo)" == *"inet 127.0.0.2/8"* ]]
+	[[ "$(in_ns ip route show 10.99.1.0/24)" == "10.99.1.0/24 dev lo"* ]]
+	[[ "$(in_ns nft list tables)" == *"table inet hcktest"* ]]
+	[ "$(in_ns sysctl -n net.ipv4.conf.lo.route_localnet)" = 1 ]
 	lxc-stop -P "$(P)" -n hckc3 -k
 }

@@ -98,6 +98,12 @@ TEST(checkpoint_meta_roundtrip)
 	CHECK_STR(r.binds.items[1], "/usr/lib");
 	CHECK_INT(r.n_nics, 1);
 	CHECK_STR(r.nics[0].ifname, "eth0");
+	CHECK(!r.netns_fresh);
+	checkpoint_meta_free(&r);
+	m.netns_fresh = true;
+	CHECK(checkpoint_meta_write(fd, &m, &err) == 0);
+	CHECK(checkpoint_meta_read(fd, dir, &r, &err) == 0);
+	CHECK(r.netns_fresh);
 	checkpoint_meta_free(&r);
 	strlist_clear(&m.binds);
 
@@ -109,6 +115,8 @@ TEST(checkpoint_meta_roundtrip)
 		CHECK_ERR(checkpoint_meta_read(fd, dir, &r, &err), &err, "format 9 is newer");
 		CHECK(put(path, "format 1\ntty 0 zz\n", &err) == 0);
 		CHECK_ERR(checkpoint_meta_read(fd, dir, &r, &err), &err, "lxc-checkpoint.meta:2: bad tty line");
+		CHECK(put(path, "format 1\nnetns warm\n", &err) == 0);
+		CHECK_ERR(checkpoint_meta_read(fd, dir, &r, &err), &err, "lxc-checkpoint.meta:2: unknown netns \"warm\"");
 		CHECK(put(path, "format 1\nname c\n", &err) == 0);
 		CHECK_ERR(checkpoint_meta_read(fd, dir, &r, &err), &err, "incomplete");
 		checkpoint_meta_remove(fd);
