@@ -264,17 +264,24 @@ int checkpoint_notify(void *data, const char *script, int pid, int fd, struct lx
 	return 0;
 }
 
+/* The criu of req->criu when named there, else sc's usual search. */
+static const struct lxc_sysconf *criu_sysconf(const struct checkpoint_request *req, const struct lxc_sysconf *sc,
+					      struct lxc_sysconf *named)
+{
+	if (!req->criu)
+		return sc;
+	memset(named, 0, sizeof(*named));
+	named->criu_path = (char *)req->criu;
+	named->path = (char *)"lxc-checkpoint";
+	return named;
+}
+
 int checkpoint_criu_open(struct criu_conn *c, const struct checkpoint_request *req, const struct lxc_sysconf *sc,
 			 const int *extra_fds, size_t n_extra, struct criu_version *v, struct lxc_error *err)
 {
-	struct lxc_sysconf named = { 0 };
+	struct lxc_sysconf named;
 
-	if (req->criu) {
-		named.criu_path = (char *)req->criu;
-		named.path = (char *)"lxc-checkpoint";
-		sc = &named;
-	}
-	if (criu_open(c, sc, extra_fds, n_extra, err) < 0)
+	if (criu_open(c, criu_sysconf(req, sc, &named), extra_fds, n_extra, err) < 0)
 		return -1;
 	if (criu_version(c, v, err) < 0) {
 		criu_close(c);
@@ -285,25 +292,33 @@ int checkpoint_criu_open(struct criu_conn *c, const struct checkpoint_request *r
 
 int checkpoint_criu_start(struct checkpoint_ns *ns, struct criu_conn *c, const struct checkpoint_request *req,
 			  const struct lxc_sysconf *sc, const int *extra_fds, size_t n_extra,
-			  int (*prepare)(void *data, struct lxc_error *err), void *data, int *dirfd,
-			  struct criu_version *v, struct lxc_error *err)
+			  const struct checkpoint_criu_hooks *hooks, int *dirfd, struct criu_version *v,
+			  struct lxc_error *err)
 {
+	struct lxc_sysconf named;
+	bool spawned = false;
 	int ret = checkpoint_ns_enter(ns, err);
 
 	*dirfd = -1;
-	if (ret == 0 && prepare)
-		ret = prepare(data, err);
+	if (ret == 0 && hooks && hooks->prepare)
+		ret = hooks->prepare(hooks->data, err);
 	if (ret == 0) {
 		*dirfd = open(req->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (*dirfd < 0)
 			ret = error_sys(err, errno, "cannot open the checkpoint directory \"%s\"", req->dir);
 	}
 	if (ret == 0)
-		ret = checkpoint_criu_open(c, req, sc, extra_fds, n_extra, v, err);
-	if (checkpoint_ns_leave(ns, ret == 0 ? err : NULL) < 0 && ret == 0) {
-		criu_close(c);
+		ret = criu_open(c, criu_sysconf(req, sc, &named), extra_fds, n_extra, err);
+	spawned = ret == 0;
+	if (checkpoint_ns_leave(ns, ret == 0 ? err : NULL) < 0 && ret == 0)
 		ret = -1;
-	}
+	/* criu takes ~10 ms to load its libraries: time for other work */
+	if (ret == 0 && hooks && hooks->loading)
+		ret = hooks->loading(hooks->data, err);
+	if (ret == 0)
+		ret = criu_version(c, v, err);
+	if (ret < 0 && spawned)
+		criu_close(c);
 	if (ret < 0 && *dirfd >= 0) {
 		close(*dirfd);
 		*dirfd = -1;

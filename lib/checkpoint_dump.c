@@ -143,6 +143,7 @@ static int dump_freeze(struct start_ctx *ctx, struct lxc_error *err)
 			return -1;
 		if (attempt == 200 || proc_tree_walk(ctx->init_pid, task_in_vfork, NULL, 65536) != 1)
 			return 0;
+		TRACE("a task of %s is in the middle of a vfork: thawed to let it exec", ctx->name);
 		if (cgroup_freeze(ctx->cgroup, false, 0, err) < 0)
 			return -1;
 		usleep(5000);
@@ -175,6 +176,26 @@ static void dump_netns_check_finish(struct netns_check *check, bool *started, bo
 		DEBUG("the network namespace is dumped: it differs from a new one (%s)", why);
 	else
 		DEBUG("the network namespace is as a new one: left out of the images");
+}
+
+/* What dump_run does while criu loads: the container frozen, its network namespace
+ * compared with a new one (in parallel, collected before the dump request). */
+struct dump_prep {
+	struct start_ctx *ctx;
+	const struct checkpoint_request *req;
+	bool was_frozen;
+	bool checking;
+	struct netns_check check;
+};
+
+static int dump_while_criu_loads(void *data, struct lxc_error *err)
+{
+	struct dump_prep *p = data;
+
+	if (!p->was_frozen && p->ctx->cgroup && dump_freeze(p->ctx, err) < 0)
+		return -1;
+	p->checking = dump_netns_check_start(p->ctx, p->req, &p->check);
+	return 0;
 }
 
 static int dump_page_server(const char *spec, struct criu_opts *o, char **host, struct lxc_error *err)
@@ -242,8 +263,9 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 	struct criu_req r;
 	struct criu_conn c;
 	struct checkpoint_ns ns = { .host_mnt = -1 };
-	struct netns_check check;
-	bool checking = false, fresh_unused;
+	struct dump_prep prep = { .ctx = ctx, .req = req, .was_frozen = was_frozen };
+	const struct checkpoint_criu_hooks hooks = { .loading = dump_while_criu_loads, .data = &prep };
+	bool fresh_unused;
 	_cleanup_close_ int criu_dirfd = -1;
 	int ret = -1;
 
@@ -273,12 +295,7 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 		goto out;
 	dump_binds(ctx, &meta, &o);
 
-	/* frozen before CRIU starts, so that the network namespace is compared while CRIU
-	 * loads */
-	if (!was_frozen && ctx->cgroup && dump_freeze(ctx, err) < 0)
-		goto out;
-	checking = dump_netns_check_start(ctx, req, &check);
-	if (checkpoint_criu_start(&ns, &c, req, ctx->opts->sysconf, NULL, 0, NULL, NULL, &criu_dirfd, &v, err) < 0)
+	if (checkpoint_criu_start(&ns, &c, req, ctx->opts->sysconf, NULL, 0, &hooks, &criu_dirfd, &v, err) < 0)
 		goto out_thaw;
 	o.images_dir_fd = criu_dirfd;
 	note.conn = &c;
@@ -307,7 +324,7 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 		criu_close(&c);
 		goto out_thaw;
 	}
-	dump_netns_check_finish(&check, &checking, &meta.netns_fresh);
+	dump_netns_check_finish(&prep.check, &prep.checking, &meta.netns_fresh);
 	if (meta.netns_fresh)
 		o.empty_ns = CLONE_NEWNET;
 	criu_req_init(&r, req->predump ? CRIU_REQ_PRE_DUMP : CRIU_REQ_DUMP);
@@ -328,7 +345,7 @@ static int dump_run(struct start_ctx *ctx, const struct checkpoint_request *req,
 out_thaw:
 	dump_undo(ctx, &note, false, !was_frozen);
 out:
-	dump_netns_check_finish(&check, &checking, &fresh_unused);
+	dump_netns_check_finish(&prep.check, &prep.checking, &fresh_unused);
 	checkpoint_ns_free(&ns);
 	criu_opts_clear_lists(&o);
 	checkpoint_meta_free(&meta);

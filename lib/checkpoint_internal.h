@@ -116,13 +116,20 @@ int checkpoint_net_check(const struct lxc_conf *conf, struct lxc_error *err);
  * VERSION on it. extra_fds as for criu_open(). */
 int checkpoint_criu_open(struct criu_conn *c, const struct checkpoint_request *req, const struct lxc_sysconf *sc,
 			 const int *extra_fds, size_t n_extra, struct criu_version *v, struct lxc_error *err);
-/* The same with criu in a mount namespace of its own (ns, left again on return) where
- * prepare (may be NULL) runs first; *dirfd is req->dir opened there (CRIU's images_dir_fd:
- * CRIU works in it, e.g. mounts its cgroup yard). */
+/* Work around the start of criu: prepare runs in criu's mount namespace before criu is
+ * spawned, loading back in ours while criu loads (before VERSION). Either may be NULL. */
+struct checkpoint_criu_hooks {
+	int (*prepare)(void *data, struct lxc_error *err);
+	int (*loading)(void *data, struct lxc_error *err);
+	void *data;
+};
+/* The same with criu in a mount namespace of its own (ns, left again on return); *dirfd
+ * is req->dir opened there (CRIU's images_dir_fd: CRIU works in it, e.g. mounts its
+ * cgroup yard). */
 int checkpoint_criu_start(struct checkpoint_ns *ns, struct criu_conn *c, const struct checkpoint_request *req,
 			  const struct lxc_sysconf *sc, const int *extra_fds, size_t n_extra,
-			  int (*prepare)(void *data, struct lxc_error *err), void *data, int *dirfd,
-			  struct criu_version *v, struct lxc_error *err);
+			  const struct checkpoint_criu_hooks *hooks, int *dirfd, struct criu_version *v,
+			  struct lxc_error *err);
 
 /* ---- the monitor's side ----------------------------------------------------------------- */
 

@@ -143,25 +143,35 @@ static void dump_into(struct strlist *lines, int protocol, uint16_t type, size_t
 	nl_close(&sk);
 }
 
-static void file_into(struct strlist *lines, const char *path)
+/* "dir/name=value" of a file (a sysctl) in dir (dirfd, or AT_FDCWD), or "...: error N".
+ * Runs in a child that never execs: no O_CLOEXEC (musl adds an fcntl for it), and ~300
+ * files are opened relative to their directory. */
+static void file_into(struct strlist *lines, int dirfd, const char *dir, const char *name)
 {
-	char buf[512];
+	char buf[512], path[256];
 	ssize_t n = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
+
+	if (dirfd == AT_FDCWD) {
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		fd = open(path, O_RDONLY);
+	} else {
+		fd = openat(dirfd, name, O_RDONLY);
+	}
 
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 	}
 	if (n < 0) {
-		strlist_push_owned(lines, xasprintf("%s: error %d", path, errno));
+		strlist_push_owned(lines, xasprintf("%s/%s: error %d", dir, name, errno));
 		return;
 	}
 	buf[n] = '\0';
 	for (char *p = buf; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	strlist_push_owned(lines, xasprintf("%s=%s", path, buf));
+	strlist_push_owned(lines, xasprintf("%s/%s=%s", dir, name, buf));
 }
 
 /* Every sysctl of a conf directory (a superset of what CRIU carries). */
@@ -174,13 +184,9 @@ static void sysctl_dir_into(struct strlist *lines, const char *dir)
 		strlist_push_owned(lines, xasprintf("%s: error %d", dir, errno));
 		return;
 	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
-
-		file_into(lines, path);
-	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			file_into(lines, dirfd(d), dir, e->d_name);
 }
 
 static int line_cmp(const void *a, const void *b)
@@ -202,12 +208,12 @@ void netns_fingerprint(struct strlist *lines)
 	dump_into(lines, NETLINK_ROUTE, RTM_GETNSID, sizeof(struct rtgenmsg), AF_UNSPEC);
 	dump_into(lines, NETLINK_NETFILTER, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, sizeof(struct nfgenmsg),
 		  AF_UNSPEC);
-	file_into(lines, "/proc/self/net/ip_tables_names");
-	file_into(lines, "/proc/self/net/ip6_tables_names");
+	file_into(lines, AT_FDCWD, "/proc/self/net", "ip_tables_names");
+	file_into(lines, AT_FDCWD, "/proc/self/net", "ip6_tables_names");
 	for (size_t i = 0; i < ARRAY_SIZE(conf_dirs); i++)
 		sysctl_dir_into(lines, conf_dirs[i]);
-	file_into(lines, "/proc/sys/net/unix/max_dgram_qlen");
-	file_into(lines, "/proc/sys/net/ipv4/ping_group_range");
+	file_into(lines, AT_FDCWD, "/proc/sys/net/unix", "max_dgram_qlen");
+	file_into(lines, AT_FDCWD, "/proc/sys/net/ipv4", "ping_group_range");
 	qsort(lines->items, lines->len, sizeof(*lines->items), line_cmp);
 }
 

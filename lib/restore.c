@@ -235,6 +235,7 @@ int restore_spawn(struct start_ctx *ctx, struct lxc_error *err)
 	struct restore r = { .ctx = ctx, .req = ctx->opts->restore, .dirfd = -1 };
 	struct checkpoint_ns ns = { .host_mnt = -1 };
 	struct checkpoint_notify note = { .ctx = ctx, .req = r.req, .restore = true, .ns = &ns };
+	const struct checkpoint_criu_hooks hooks = { .prepare = mount_rootfs, .data = ctx };
 	_cleanup_close_ int dirfd = -1;
 	_cleanup_free_ char *version = NULL;
 	struct criu_version v;
@@ -255,8 +256,7 @@ int restore_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		goto out;
 	if (cgroup_apply_settings(ctx->cgroup, ctx->conf, err) < 0)
 		goto out;
-	if (checkpoint_criu_start(&ns, &c, r.req, ctx->opts->sysconf, r.extra, r.n_extra, mount_rootfs, ctx, &r.dirfd,
-				  &v, err) < 0)
+	if (checkpoint_criu_start(&ns, &c, r.req, ctx->opts->sysconf, r.extra, r.n_extra, &hooks, &r.dirfd, &v, err) < 0)
 		goto out;
 	r.o.images_dir_fd = r.dirfd;
 	version = checkpoint_criu_version_text(&v);

@@ -17,6 +17,7 @@ P="$work/lxc"
 mkdir -p "$P"
 
 cleanup() {
+	runc delete -f "hck-bench-$$" >/dev/null 2>&1 || true
 	for c in bb bbnolib bbtty bbmem; do
 		"$ours/lxc-stop" -P "$P" -n $c -k >/dev/null 2>&1 || true
 		/usr/bin/lxc-stop -P "$P" -n $c -k >/dev/null 2>&1 || true
@@ -118,6 +119,39 @@ n_rst=$(($(wc -l < "$work/criu-execs") - n_dump))
 rm -rf "$imgs/count"
 echo "checkpoint: criu processes: $n_dump per dump, $n_rst per restore (criu swrk: VERSION kept open, then the request)"
 
+# runc on a copy of the same rootfs: `sleep` as its process, no terminal
+if command -v runc >/dev/null; then
+	bundle="$work/runc"
+	mkdir -p "$bundle"
+	cp -a "$P/bb/rootfs" "$bundle/rootfs"
+	(cd "$bundle" && runc spec)
+	python3 - "$bundle/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sleep", "1000"]
+c["root"]["readonly"] = False
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+	: > "$work/runc.dump"; : > "$work/runc.restore"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		id="hck-bench-$$" d="$imgs/runc.$i"
+		runc run -d -b "$bundle" "$id" </dev/null >/dev/null 2>&1
+		sleep 0.3
+		t0=$(now); runc checkpoint --image-path "$d" "$id"; t1=$(now)
+		runc restore -d --image-path "$d" -b "$bundle" "$id" </dev/null >/dev/null 2>&1; t2=$(now)
+		echo "$(ms "$t0" "$t1")" >> "$work/runc.dump"
+		echo "$(ms "$t1" "$t2")" >> "$work/runc.restore"
+		runc delete -f "$id" >/dev/null 2>&1
+		rm -rf "$d"
+		i=$((i + 1))
+	done
+	echo "checkpoint: runc checkpoint $(med runc.dump) ms, restore $(med runc.restore) ms (same rootfs, sleep as its process); ours $dump_ours and $rst_ours ms"
+else
+	echo "checkpoint: runc is not installed: no runc row"
+fi
+
 # 256 MiB of touched memory: ours against the criu CLI with the same options
 cat > "$work/hckmem.c" <<'EOF'
 #include <fcntl.h>
@@ -174,7 +208,8 @@ done
 memruns=${BENCH_CKPT_MEM_RUNS:-5}
 i=0
 while [ $i -lt "$memruns" ]; do
-	# CRIU directly: same options as ours; the restored tree dies with criu (its init has a
+	# CRIU directly: same options as ours (--empty-ns net: the container's network namespace
+	# is as a new one, which ours leaves out of the images too); the restored tree dies with criu (its init has a
 	# parent-death signal and criu is its parent), which is after the time taken
 	memstart
 	pid=$("$ours/lxc-info" -P "$P" -n bbmem -p | awk '{print $2}')
@@ -182,7 +217,7 @@ while [ $i -lt "$memruns" ]; do
 	d="$imgs/cli.$i"; mkdir -p "$d"
 	t0=$(now)
 	criu dump -t "$pid" -D "$d" -o dump.log -v2 --tcp-established --skip-in-flight --file-locks --link-remap \
-		--manage-cgroups=soft --freeze-cgroup "/sys/fs/cgroup/freezer$freezer" --network-lock skip \
+		--manage-cgroups=soft --freeze-cgroup "/sys/fs/cgroup/freezer$freezer" --network-lock skip --empty-ns net \
 		--ext-mount-map auto --enable-external-sharing --enable-external-masters $ext_dump
 	t1=$(now)
 	echo "$(ms "$t0" "$t1")" >> "$work/cli.dump"
@@ -190,7 +225,7 @@ while [ $i -lt "$memruns" ]; do
 	size=$(du -sb "$d" | awk '{print $1}')
 	unshare -m --propagation slave sh -c "mount --bind '$rootfs' '$rootfs' &&
 		t0=\$(date +%s%N) && criu restore -D '$d' -o restore.log -v2 --root '$rootfs' --restore-detached \
-		--tcp-established --file-locks --link-remap --manage-cgroups=soft --evasive-devices $ext_rst &&
+		--tcp-established --file-locks --link-remap --manage-cgroups=soft --evasive-devices --empty-ns net $ext_rst &&
 		t1=\$(date +%s%N) && echo \$(((t1 - t0) / 1000000)) >> '$work/cli.restore'"
 	sleep 0.5
 	for cg in $(find /sys/fs/cgroup -maxdepth 6 -type d -name 'lxc.payload.bbmem' 2>/dev/null); do
