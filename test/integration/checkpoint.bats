@@ -157,6 +157,20 @@ static void ready(void)
 	close(9);
 }
 
+/* ready, then fn on each SIGUSR1 */
+static void serve(void (*fn)(void))
+{
+	signal(SIGUSR1, on_usr1);
+	ready();
+	for (;;) {
+		pause();
+		if (asked) {
+			asked = 0;
+			fn();
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -179,15 +193,7 @@ int main(int argc, char **argv)
 			return 1;
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sk) < 0 || send(sk[0], "hello-unix", 10, 0) != 10)
 			return 1;
-		signal(SIGUSR1, on_usr1);
-		ready();
-		for (;;) {
-			pause();
-			if (asked) {
-				asked = 0;
-				check();
-			}
-		}
+		serve(check);
 	}
 	if (!strcmp(argv[1], "vforker")) {
 		daemonize();
@@ -209,15 +215,7 @@ int main(int argc, char **argv)
 		daemonize();
 		if (tcp_connect_pair() < 0)
 			return 1;
-		signal(SIGUSR1, on_usr1);
-		ready();
-		for (;;) {
-			pause();
-			if (asked) {
-				asked = 0;
-				tcp_check();
-			}
-		}
+		serve(tcp_check);
 	}
 	if (!strcmp(argv[1], "perf")) {
 		/* struct perf_event_attr, version 0 (64 bytes): PERF_TYPE_SOFTWARE,
