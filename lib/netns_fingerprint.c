@@ -57,7 +57,7 @@ static char *message_text(const struct nlmsghdr *h, size_t hdrlen)
 
 	len = strlen(out);
 	hex_append(&out, &len, NLMSG_DATA(h), hdrlen);
-	for (; a; a = nl_attr_next(a, &alen)) {
+	for (; a && alen >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= alen; a = nl_attr_next(a, &alen)) {
 		char tag[24];
 		uint16_t type = a->nla_type & NLA_TYPE_MASK;
 
@@ -150,7 +150,7 @@ static void file_into(struct strlist *lines, int dirfd, const char *dir, const c
 {
 	char buf[512], path[256];
 	ssize_t n = -1;
-	int fd;
+	int fd, e;
 
 	if (dirfd == AT_FDCWD) {
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -158,13 +158,14 @@ static void file_into(struct strlist *lines, int dirfd, const char *dir, const c
 	} else {
 		fd = openat(dirfd, name, O_RDONLY);
 	}
-
+	e = errno;
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
+		e = errno;
 		close(fd);
 	}
 	if (n < 0) {
-		strlist_push_owned(lines, xasprintf("%s/%s: error %d", dir, name, errno));
+		strlist_push_owned(lines, xasprintf("%s/%s: error %d", dir, name, e));
 		return;
 	}
 	buf[n] = '\0';
