@@ -35,6 +35,17 @@ run_unit() {
 		cat "$results/unit.stderr"
 		echo "not ok - sanitizer report during unit tests" >> "$results/unit.tap"
 	fi
+	# the static binary's own malloc (not in lib/: ASan brings its own), built with musl
+	if ! musl-gcc -std=gnu11 -O1 -D_GNU_SOURCE -Wall -Wextra -Werror -static test/malloc/test_malloc.c malloc.c \
+		-o "$build/malloc-tests" 2>"$results/malloc-build.log"; then
+		cat "$results/malloc-build.log"
+		echo "not ok - malloc tests build" > "$results/malloc.tap"
+	else
+		"$build/malloc-tests" > "$results/malloc.tap"
+		rc=$?
+		[ $rc -eq 0 ] || echo "not ok - malloc tests exited with status $rc (a crash)" >> "$results/malloc.tap"
+	fi
+	cat "$results/malloc.tap"
 }
 
 run_integration() {
