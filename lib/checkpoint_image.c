@@ -151,21 +151,12 @@ static int meta_line(struct checkpoint_meta *m, char *line, struct lxc_error *er
 	return 0;
 }
 
-int checkpoint_meta_read(int dirfd, const char *dir, struct checkpoint_meta *m, struct lxc_error *err)
+int checkpoint_meta_parse(char *text, const char *dir, struct checkpoint_meta *m, struct lxc_error *err)
 {
-	_cleanup_free_ char *text = NULL;
 	char *line, *save = NULL;
 	unsigned n = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (file_read_at(dirfd, CHECKPOINT_META, &text, NULL, err) < 0) {
-		if (err && err->code == ENOENT) {
-			error_set(err, "%s holds no checkpoint (no %s)", dir, CHECKPOINT_META);
-			err->code = ENOENT;
-			return -1;
-		}
-		return error_prefix(err, "%s", dir);
-	}
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		n++;
 		if (line[0] == '#')
@@ -185,6 +176,22 @@ int checkpoint_meta_read(int dirfd, const char *dir, struct checkpoint_meta *m, 
 		return error_set(err, "%s/%s: incomplete (format, name, lxcpath and criu are required)", dir, CHECKPOINT_META);
 	}
 	return 0;
+}
+
+int checkpoint_meta_read(int dirfd, const char *dir, struct checkpoint_meta *m, struct lxc_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+
+	memset(m, 0, sizeof(*m));
+	if (file_read_at(dirfd, CHECKPOINT_META, &text, NULL, err) < 0) {
+		if (err && err->code == ENOENT) {
+			error_set(err, "%s holds no checkpoint (no %s)", dir, CHECKPOINT_META);
+			err->code = ENOENT;
+			return -1;
+		}
+		return error_prefix(err, "%s", dir);
+	}
+	return checkpoint_meta_parse(text, dir, m, err);
 }
 
 /* Replace "old/" and a trailing "old" by "new" (old being a container directory). */

@@ -46,6 +46,9 @@ void checkpoint_meta_free(struct checkpoint_meta *m);
 int checkpoint_meta_write(int dirfd, const struct checkpoint_meta *m, struct lxc_error *err);
 /* dir is only for messages. A missing file: err->code ENOENT. */
 int checkpoint_meta_read(int dirfd, const char *dir, struct checkpoint_meta *m, struct lxc_error *err);
+/* The same from the file's text (modified): an images directory may come from another
+ * host, so this is a fuzz target. */
+int checkpoint_meta_parse(char *text, const char *dir, struct checkpoint_meta *m, struct lxc_error *err);
 /* Remove what says "this is a dump" before CRIU writes over an old one. */
 void checkpoint_meta_remove(int dirfd);
 
