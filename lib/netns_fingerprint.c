@@ -118,29 +118,46 @@ static int dump_cb(const struct nlmsghdr *h, void *arg, struct lxc_error *err)
 	return 0;
 }
 
-/* One dump request; a kernel error (a missing module) becomes a line of its own, the
- * same in both namespaces compared. */
-static void dump_into(struct strlist *lines, int protocol, uint16_t type, size_t hdrlen, uint8_t family)
-{
-	struct dump d = { .lines = lines, .hdrlen = hdrlen };
-	struct lxc_error err = { 0 };
-	struct nl_sock sk;
-	struct nl_msg m;
-	unsigned char *hdr;
+/* The dumps a fingerprint holds, every family at once (AF_UNSPEC, the zeroed header). */
+static const struct {
+	int protocol;
+	uint16_t type;
+	size_t hdrlen;
+} dumps[] = {
+	{ NETLINK_ROUTE, RTM_GETLINK, sizeof(struct ifinfomsg) },
+	{ NETLINK_ROUTE, RTM_GETADDR, sizeof(struct ifaddrmsg) },
+	{ NETLINK_ROUTE, RTM_GETROUTE, sizeof(struct rtmsg) },
+	{ NETLINK_ROUTE, RTM_GETRULE, sizeof(struct fib_rule_hdr) },
+	{ NETLINK_ROUTE, RTM_GETNSID, sizeof(struct rtgenmsg) },
+	{ NETLINK_NETFILTER, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, sizeof(struct nfgenmsg) },
+};
 
-	if (nl_open(&sk, protocol, &err) < 0) {
-		strlist_push_owned(lines, xasprintf("dump %d/%u: %s", protocol, type, err.msg));
-		return;
+/* All the dumps, one socket per protocol; a kernel error (a missing module) becomes a
+ * line of its own, the same in both namespaces compared. */
+static void dumps_into(struct strlist *lines)
+{
+	struct nl_sock route = { .fd = -1 }, netfilter = { .fd = -1 };
+	struct lxc_error err = { 0 };
+	bool opened = nl_open(&route, NETLINK_ROUTE, &err) == 0 && nl_open(&netfilter, NETLINK_NETFILTER, &err) == 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(dumps) && opened; i++) {
+		struct dump d = { .lines = lines, .hdrlen = dumps[i].hdrlen };
+		struct nl_sock *sk = dumps[i].protocol == NETLINK_ROUTE ? &route : &netfilter;
+		struct nl_msg m;
+		void *hdr;
+
+		nl_msg_init(&m, dumps[i].type, NLM_F_REQUEST | NLM_F_DUMP);
+		hdr = nl_msg_reserve(&m, dumps[i].hdrlen);
+		if (dumps[i].protocol == NETLINK_NETFILTER)
+			((struct nfgenmsg *)hdr)->version = NFNETLINK_V0;
+		if (nl_query(sk, &m, dump_cb, &d, &err) < 0)
+			strlist_push_owned(lines, xasprintf("dump %u: error %d", dumps[i].type, err.code));
+		nl_msg_free(&m);
 	}
-	nl_msg_init(&m, type, NLM_F_REQUEST | NLM_F_DUMP);
-	hdr = nl_msg_reserve(&m, hdrlen);
-	hdr[0] = family; /* the family is the first byte of every header used here */
-	if (protocol == NETLINK_NETFILTER)
-		((struct nfgenmsg *)hdr)->version = NFNETLINK_V0;
-	if (nl_query(&sk, &m, dump_cb, &d, &err) < 0)
-		strlist_push_owned(lines, xasprintf("dump %d/%u: error %d", protocol, type, err.code));
-	nl_msg_free(&m);
-	nl_close(&sk);
+	if (!opened)
+		strlist_push_owned(lines, xasprintf("netlink: %s", err.msg));
+	nl_close(&route);
+	nl_close(&netfilter);
 }
 
 /* "dir/name=value" of a file (a sysctl) in dir (dirfd, or AT_FDCWD), or "...: error N".
@@ -202,13 +219,7 @@ void netns_fingerprint(struct strlist *lines)
 		"/proc/sys/net/ipv6/conf/all", "/proc/sys/net/ipv6/conf/default", "/proc/sys/net/ipv6/conf/lo",
 	};
 
-	dump_into(lines, NETLINK_ROUTE, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC);
-	dump_into(lines, NETLINK_ROUTE, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_UNSPEC);
-	dump_into(lines, NETLINK_ROUTE, RTM_GETROUTE, sizeof(struct rtmsg), AF_UNSPEC);
-	dump_into(lines, NETLINK_ROUTE, RTM_GETRULE, sizeof(struct fib_rule_hdr), AF_UNSPEC);
-	dump_into(lines, NETLINK_ROUTE, RTM_GETNSID, sizeof(struct rtgenmsg), AF_UNSPEC);
-	dump_into(lines, NETLINK_NETFILTER, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, sizeof(struct nfgenmsg),
-		  AF_UNSPEC);
+	dumps_into(lines);
 	file_into(lines, AT_FDCWD, "/proc/self/net", "ip_tables_names");
 	file_into(lines, AT_FDCWD, "/proc/self/net", "ip6_tables_names");
 	for (size_t i = 0; i < ARRAY_SIZE(conf_dirs); i++)
