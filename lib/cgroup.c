@@ -478,15 +478,8 @@ static int create_role(struct cgroup_ctx *c, enum cgroup_role role, const char *
 	return error_set(err, "no free cgroup name for \"%s\" (tried 1000)", name);
 }
 
-int cgroup_create(struct cgroup_ctx *c, struct lxc_error *err)
+static int create_payload(struct cgroup_ctx *c, struct lxc_error *err)
 {
-	if (c->n == 0)
-		return error_set(err, "no cgroup hierarchies are mounted");
-	for (size_t i = 0; i < c->n; i++)
-		if (c->h[i].rel[CG_LIMIT] || c->h[i].rel[CG_MONITOR])
-			return error_set(err, "cgroups for \"%s\" already created", c->name);
-	if (create_role(c, CG_MONITOR, c->monitor_name, err) < 0)
-		return error_prefix(err, "failed to create the monitor cgroup");
 	if (create_role(c, CG_LIMIT, c->limit_name, err) < 0)
 		goto fail;
 	for (size_t i = 0; i < c->n; i++) {
@@ -529,6 +522,29 @@ fail:
 		cgroup_destroy(c, &ignored);
 	}
 	return error_prefix(err, "failed to create the container cgroup");
+}
+
+int cgroup_create_for(struct cgroup_ctx *c, enum cgroup_which which, struct lxc_error *err)
+{
+	enum cgroup_role role = which == CGROUP_MONITOR ? CG_MONITOR : CG_LIMIT;
+
+	if (c->n == 0)
+		return error_set(err, "no cgroup hierarchies are mounted");
+	for (size_t i = 0; i < c->n; i++)
+		if (c->h[i].rel[role])
+			return error_set(err, "cgroups for \"%s\" already created", c->name);
+	if (which == CGROUP_PAYLOAD)
+		return create_payload(c, err);
+	if (create_role(c, CG_MONITOR, c->monitor_name, err) < 0)
+		return error_prefix(err, "failed to create the monitor cgroup");
+	return 0;
+}
+
+int cgroup_create(struct cgroup_ctx *c, struct lxc_error *err)
+{
+	if (cgroup_create_for(c, CGROUP_MONITOR, err) < 0)
+		return -1;
+	return cgroup_create_for(c, CGROUP_PAYLOAD, err);
 }
 
 /* ---- enter ----------------------------------------------------------------------------- */

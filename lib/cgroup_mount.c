@@ -199,11 +199,19 @@ static void link_comounted(int tmpfs_fd, const struct cgroup_hier *h, const char
 	}
 }
 
+#define CG_FULL_BITS (AUTO_CGROUP_FULL_RO | AUTO_CGROUP_FULL_MIXED | AUTO_CGROUP_FULL_RW | AUTO_CGROUP_FULL_NOSPEC)
+#define CG_ANY_BITS (AUTO_CGROUP_RO | AUTO_CGROUP_MIXED | AUTO_CGROUP_RW | AUTO_CGROUP_NOSPEC | CG_FULL_BITS)
+
+bool cgroup_mount_auto_inert(const struct cgroup_ctx *c, unsigned flags, bool have_cgroupns)
+{
+	if (!(flags & CG_ANY_BITS))
+		return true;
+	return have_cgroupns && !(flags & AUTO_CGROUP_FORCE) && c->sys_admin && c->layout != CGROUP_LAYOUT_UNIFIED;
+}
+
 int cgroup_mount_auto(struct cgroup_ctx *c, int rootfs_fd, unsigned flags, bool have_cgroupns, struct lxc_error *err)
 {
-	const unsigned full_bits = AUTO_CGROUP_FULL_RO | AUTO_CGROUP_FULL_MIXED | AUTO_CGROUP_FULL_RW |
-				   AUTO_CGROUP_FULL_NOSPEC;
-	const unsigned any = AUTO_CGROUP_RO | AUTO_CGROUP_MIXED | AUTO_CGROUP_RW | AUTO_CGROUP_NOSPEC | full_bits;
+	const unsigned full_bits = CG_FULL_BITS;
 	const char *shown = "/sys/fs/cgroup";
 	bool full = flags & full_bits, unified = c->layout == CGROUP_LAYOUT_UNIFIED;
 	_cleanup_close_ int target = -1, tmpfs = -1;
@@ -211,7 +219,7 @@ int cgroup_mount_auto(struct cgroup_ctx *c, int rootfs_fd, unsigned flags, bool 
 	int *src = NULL;
 	int ret = -1;
 
-	if (!(flags & any))
+	if (!(flags & CG_ANY_BITS))
 		return 0;
 	if (flags & (AUTO_CGROUP_NOSPEC | AUTO_CGROUP_FULL_NOSPEC))
 		mode = c->sys_admin ? CG_MODE_RW : CG_MODE_MIXED;
@@ -223,7 +231,7 @@ int cgroup_mount_auto(struct cgroup_ctx *c, int rootfs_fd, unsigned flags, bool 
 		mode = CG_MODE_MIXED;
 	/* LXC: with a cgroup namespace the container's init can mount cgroups itself, so
 	 * only ":force", a container without CAP_SYS_ADMIN, or a pure v2 host get mounts */
-	if (have_cgroupns && !(flags & AUTO_CGROUP_FORCE) && c->sys_admin && !unified) {
+	if (cgroup_mount_auto_inert(c, flags, have_cgroupns)) {
 		INFO("cgroup: not mounting /sys/fs/cgroup: the container has a cgroup namespace and CAP_SYS_ADMIN");
 		return 0;
 	}

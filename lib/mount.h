@@ -168,6 +168,16 @@ struct mount_exec_ctx {
  * skipped. Leaves the cwd at the rootfs. */
 int mount_plan_exec(const struct mount_plan *plan, const struct mount_exec_ctx *ctx,
 		    struct lxc_error *err);
+/* The same for operations [from, to) only (a start runs the plan in two parts). */
+int mount_plan_exec_range(const struct mount_plan *plan, const struct mount_exec_ctx *ctx, size_t from,
+			  size_t to, struct lxc_error *err);
+/* Index of the first operation that needs the host's part of a start done, that is the
+ * container in its cgroups with their settings applied: hooks (they may expect that),
+ * cgroup mounts unless cgroups_inert (they mount the container's own cgroups, or need its
+ * cgroup namespace), device nodes and filesystems on a device (the devices cgroup
+ * decides whether mknod and mount may use the device). Everything before it can run
+ * while the monitor still makes the cgroups. plan->n when none. */
+size_t mount_plan_host_barrier(const struct mount_plan *plan, bool cgroups_inert);
 
 /* Bind-mount whatever src_fd refers to (a pty slave, a file, a directory) onto
  * target_in_rootfs, resolved safely inside rootfs_fd; the target must exist. flags: MS_REC

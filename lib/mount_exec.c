@@ -348,14 +348,48 @@ static int exec_op(struct exec_state *st, struct lxc_error *err)
 	return error_set(err, "unknown mount operation %d", (int)op->kind);
 }
 
+/* Filesystems that need no device: mounting them opens nothing the devices cgroup rules. */
+static bool fstype_without_device(const char *type)
+{
+	static const char *const types[] = {
+		"proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2", "securityfs", "debugfs",
+		"tracefs", "fusectl", "configfs", "hugetlbfs", "bpf", "ramfs", "binfmt_misc", "pstore",
+		"efivarfs", "overlay",
+	};
+
+	for (size_t i = 0; type && i < ARRAY_SIZE(types); i++)
+		if (!strcmp(type, types[i]))
+			return true;
+	return false;
+}
+
+size_t mount_plan_host_barrier(const struct mount_plan *plan, bool cgroups_inert)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct mount_op *op = &plan->ops[i];
+
+		if (op->kind == MOUNT_OP_HOOK || op->kind == MOUNT_OP_MKNOD ||
+		    (op->kind == MOUNT_OP_CGROUP && !cgroups_inert) ||
+		    (op->kind == MOUNT_OP_MOUNT && !fstype_without_device(op->fstype)))
+			return i;
+	}
+	return plan->n;
+}
+
 int mount_plan_exec(const struct mount_plan *plan, const struct mount_exec_ctx *ctx, struct lxc_error *err)
+{
+	return mount_plan_exec_range(plan, ctx, 0, plan->n, err);
+}
+
+int mount_plan_exec_range(const struct mount_plan *plan, const struct mount_exec_ctx *ctx, size_t from,
+			  size_t to, struct lxc_error *err)
 {
 	struct exec_state st = { .ctx = ctx, .parent_fd = -1 };
 	mode_t old_umask = umask(0); /* modes in the plan are meant literally (dev/shm 1777) */
 	int rc = 0;
 
 	safe_root_init(&st.root, ctx->rootfs_fd);
-	for (size_t i = 0; i < plan->n; i++) {
+	for (size_t i = from; i < to && i < plan->n; i++) {
 		st.op = &plan->ops[i];
 		host_path(ctx, st.op->target, st.path, sizeof(st.path));
 		if (log_enabled(LOG_LEVEL_TRACE)) {

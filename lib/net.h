@@ -61,6 +61,9 @@ int net_state_parse(struct net_state *st, const char *text, struct lxc_error *er
 /* True when the configured NICs are all of type "none": the container shares the host's
  * network namespace (LXC's rule: "none" next to other NICs is ignored). Warns once. */
 bool net_uses_host_netns(const struct lxc_conf *conf);
+/* True when a NIC needs the monitor's side of the start (anything but "none" and
+ * "empty"): without one, the container configures its loopback on its own. */
+bool net_needs_host_side(const struct lxc_conf *conf);
 
 /* In the monitor, before clone: validate lxc.net.* against the host (phys link exists,
  * macvlan/ipvlan/vlan parent exists, veth link is a kernel or Open vSwitch bridge, names

@@ -26,6 +26,14 @@ static bool net_all_none(const struct lxc_conf *conf)
 	return true;
 }
 
+bool net_needs_host_side(const struct lxc_conf *conf)
+{
+	for (size_t i = 0; i < conf->n_nets; i++)
+		if (conf->nets[i].type != NET_NONE && conf->nets[i].type != NET_EMPTY)
+			return true;
+	return false;
+}
+
 bool net_uses_host_netns(const struct lxc_conf *conf)
 {
 	if (!net_all_none(conf))

@@ -31,9 +31,9 @@ void runtime_paths_init(struct runtime_paths *p, const char *lxcpath, const char
 {
 	unsigned long long h = runtime_hash(lxcpath, name);
 
-	p->dir = xasprintf("%s/c/%016llx", LXC_RUNDIR, h);
-	p->command = xasprintf("%s/command", p->dir);
-	p->state = xasprintf("%s/state", p->dir);
+	p->dir = xasprintf("%s/c", LXC_RUNDIR);
+	p->command = xasprintf("%s/%016llx.command", p->dir, h);
+	p->state = xasprintf("%s/%016llx.state", p->dir, h);
 	p->lock = xasprintf("%s/lock/%016llx", LXC_RUNDIR, h);
 }
 

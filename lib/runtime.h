@@ -1,4 +1,4 @@
-/* Where a running container's runtime files live (/run/lxc/<hash>/...) and the
+/* Where a running container's runtime files live (/run/lxc/c/<hash>.*) and the
  * lock its monitor holds for its whole life (flock: the kernel drops it on death). */
 #ifndef LXC_RUNTIME_H
 #define LXC_RUNTIME_H
@@ -12,9 +12,10 @@
 uint64_t runtime_hash(const char *lxcpath, const char *name);
 
 struct runtime_paths {
-	char *dir;       /* /run/lxc/c/<hash>, 0700 */
-	char *command;   /* <dir>/command: the monitor's command socket */
-	char *state;     /* <dir>/state: what to undo after a monitor crash */
+	char *dir;       /* /run/lxc/c, 0700, shared by all containers and kept: a directory
+			  * made and removed per start costs a block (and a discard) */
+	char *command;   /* <dir>/<hash>.command: the monitor's command socket */
+	char *state;     /* <dir>/<hash>.state: what to undo after a monitor crash */
 	char *lock;      /* /run/lxc/lock/<hash> */
 };
 

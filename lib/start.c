@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -18,6 +20,7 @@
 #include "caps.h"
 #include "checkpoint_internal.h"
 #include "commands.h"
+#include "fdpass.h"
 #include "hooks.h"
 #include "log.h"
 #include "rexec.h"
@@ -96,12 +99,6 @@ static int prepare_init_argv(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 }
 
-static int prepare_memfd(struct start_ctx *ctx, struct lxc_error *err)
-{
-	ctx->exec_memfd = rexec_sealed_self(err);
-	return ctx->exec_memfd < 0 ? -1 : 0;
-}
-
 static int rootfs_dir_check(struct start_ctx *ctx, struct lxc_error *err)
 {
 	const char *path = ctx->conf->rootfs_path;
@@ -140,23 +137,38 @@ static int start_prepare(struct start_ctx *ctx, struct lxc_error *err)
 		if (mount_plan_compile(ctx->conf, &mopts, &ctx->plan, err) < 0)
 			return -1;
 	}
-	if (ns_open_shared(ctx->conf, ctx->lxcpath, ctx->share_fds, err) < 0)
-		return -1;
-	if (ctx->opts->execute && prepare_memfd(ctx, err) < 0)
-		return -1;
-	return 0;
+	return ns_open_shared(ctx->conf, ctx->lxcpath, ctx->share_fds, err);
 }
 
 /* ---- crash state: what the guard undoes when the monitor dies ---------------------- */
 
+/* Rewritten in place by one pwrite while the container runs: replacing the file (tmp +
+ * rename) frees the old one's block, and where /run is a disk filesystem mounted with
+ * "discard" each freed block waits for the disk. A write of less than a page is never
+ * cut short by a kill, and the reader goes by the lengths on the first lines, so the tail
+ * of a longer earlier record does not matter. Bigger records are written aside. */
 int start_write_state(struct start_ctx *ctx, struct lxc_error *err)
 {
 	_cleanup_free_ char *cg = ctx->cgroup ? cgroup_ctx_serialize(ctx->cgroup) : xstrdup("");
 	_cleanup_free_ char *net = net_state_serialize(&ctx->net);
 	_cleanup_free_ char *text = xasprintf("%s\n%s\n%s\n%s", ctx->name, ctx->lxcpath, cg, net);
 	_cleanup_free_ char *body = xasprintf("%zu\n%zu\n%s", strlen(cg), strlen(net), text);
+	size_t len = strlen(body);
 
-	return file_write_replace(ctx->paths.state, body, strlen(body), 0600, err);
+	if (len >= 4096) {
+		if (ctx->state_fd >= 0)
+			close(ctx->state_fd);
+		ctx->state_fd = -1;
+		return file_write_replace(ctx->paths.state, body, len, 0600, err);
+	}
+	if (ctx->state_fd < 0) {
+		ctx->state_fd = open(ctx->paths.state, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (ctx->state_fd < 0)
+			return error_sys(err, errno, "failed to open \"%s\"", ctx->paths.state);
+	}
+	if (pwrite(ctx->state_fd, body, len, 0) != (ssize_t)len)
+		return error_sys(err, errno, "failed to write \"%s\"", ctx->paths.state);
+	return 0;
 }
 
 /* Undo what a monitor recorded in its state file: cgroups and network devices. */
@@ -208,7 +220,6 @@ static void cleanup_from_state_file(const struct runtime_paths *paths, const str
 out:
 	unlink(paths->state);
 	unlink(paths->command);
-	rmdir(paths->dir);
 }
 
 /* ---- the monitor's start sequence --------------------------------------------------- */
@@ -306,7 +317,7 @@ static pid_t clone_init(struct start_ctx *ctx, struct lxc_error *err)
 	return pid;
 }
 
-/* lxc.tty.max ptys from the host's devpts, before clone: the child inherits the slaves. */
+/* A restore's lxc.tty.max ptys from the host's devpts, before CRIU runs. */
 static int allocate_ttys(struct start_ctx *ctx, struct lxc_error *err)
 {
 	unsigned n = ctx->conf->tty_max;
@@ -365,12 +376,10 @@ static void close_tty_slaves(struct start_ctx *ctx)
 	}
 }
 
-/* Parent side of setup, from clone to exec. */
-static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
+/* Clone init as soon as the start is validated: it sets up what it can on its own
+ * (start_child.c: setup_early) while the monitor makes the cgroups and ptys. */
+static int start_clone(struct start_ctx *ctx, struct lxc_error *err)
 {
-	char buf[1024];
-	int step, fd;
-
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctx->sync_fd) < 0)
 		return error_sys(err, errno, "socketpair failed");
 	ctx->init_pid = clone_init(ctx, err);
@@ -379,7 +388,135 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 	close(ctx->sync_fd[1]);
 	ctx->sync_fd[1] = -1;
 	DEBUG("cloned init as pid %d with flags 0x%x", (int)ctx->init_pid, ctx->clone_flags);
-	if (sync_expect(ctx->sync_fd[0], SYNC_CHILD_READY, NULL, err) < 0)
+	return 0;
+}
+
+/* After a failed step: when init has given up already (its own setup failed while the
+ * monitor made the cgroups), its message says what went wrong; ours would only be a
+ * consequence (its namespaces gone, say). */
+static void prefer_child_error(struct start_ctx *ctx, struct lxc_error *err)
+{
+	char buf[1024];
+	int fd, step, flags;
+
+	if (ctx->sync_fd[0] < 0 || (flags = fcntl(ctx->sync_fd[0], F_GETFL)) < 0 ||
+	    fcntl(ctx->sync_fd[0], F_SETFL, flags | O_NONBLOCK) < 0)
+		return;
+	while ((step = sync_recv(ctx->sync_fd[0], buf, sizeof(buf), &fd)) > 0) {
+		if (fd >= 0)
+			close(fd);
+		if (step == SYNC_ERROR) {
+			error_set(err, "%s", buf);
+			break;
+		}
+	}
+	fcntl(ctx->sync_fd[0], F_SETFL, flags);
+}
+
+/* A failed send means init has exited: what it said last is the reason. */
+static int child_gone(struct start_ctx *ctx, struct lxc_error *err)
+{
+	char buf[1024];
+
+	if (sync_recv(ctx->sync_fd[0], buf, sizeof(buf), NULL) == SYNC_ERROR)
+		return error_set(err, "%s", buf);
+	return error_set(err, "the container's init exited during setup");
+}
+
+static int send_host_done(struct start_ctx *ctx, struct lxc_error *err)
+{
+	_cleanup_free_ char *text = start_cgroup_mounts_inert(ctx) ? xstrdup("") : cgroup_ctx_serialize(ctx->cgroup);
+
+	if (sync_send(ctx->sync_fd[0], SYNC_HOST_DONE, text, -1) < 0)
+		return child_gone(ctx, err);
+	return 0;
+}
+
+/* The console, and for a restore the lxc.tty.max ptys (a start has its init open those:
+ * start_child.c, open_ttys). */
+static int open_terminals(struct start_ctx *ctx, bool ttys, struct lxc_error *err)
+{
+	if (console_open(&ctx->console, ctx->conf, ctx->opts->console_path, ctx->opts->console_log, err) < 0)
+		return -1;
+	if ((ttys && allocate_ttys(ctx, err) < 0) || chown_ptys(ctx, err) < 0)
+		return -1;
+	if (ctx->opts->foreground_console && ctx->console.master >= 0 && ctx->console.peer_out < 0) {
+		ctx->console.peer_out = STDOUT_FILENO;
+		ctx->console.peer_in = STDIN_FILENO;
+	}
+	return 0;
+}
+
+static int send_console(struct start_ctx *ctx, struct lxc_error *err)
+{
+	const char *name = ctx->console.slave >= 0 ? ctx->console.slave_name : "";
+
+	if (sync_send(ctx->sync_fd[0], SYNC_CONSOLE, name, ctx->console.slave) < 0)
+		return child_gone(ctx, err);
+	return 0;
+}
+
+/* A tty init opened: the monitor keeps the master (lxc-console, checkpoints). With a
+ * user namespace the slave goes to the container's root (chown_ptys), which needs it
+ * open here until init runs: the master opens it. */
+static int add_tty(struct start_ctx *ctx, const char *name, int master, struct lxc_error *err)
+{
+	int slave = -1;
+
+	if ((ctx->clone_flags & CLONE_NEWUSER) &&
+	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		close(master);
+		return error_sys(err, errno, "failed to open \"%s\"", name);
+	}
+	ctx->tty_masters = xrealloc(ctx->tty_masters, (ctx->n_ttys + 1) * sizeof(int));
+	ctx->tty_slaves = xrealloc(ctx->tty_slaves, (ctx->n_ttys + 1) * sizeof(int));
+	ctx->tty_names = xrealloc(ctx->tty_names, (ctx->n_ttys + 1) * sizeof(char *));
+	ctx->tty_masters[ctx->n_ttys] = master;
+	ctx->tty_slaves[ctx->n_ttys] = slave;
+	ctx->tty_names[ctx->n_ttys++] = xstrdup(name);
+	return 0;
+}
+
+/* SYNC_TTY messages come before SYNC_CHILD_READY (start_child.c: open_ttys). */
+static int expect_ready(struct start_ctx *ctx, struct lxc_error *err)
+{
+	char buf[1024];
+	int step, fd;
+
+	while ((step = sync_recv(ctx->sync_fd[0], buf, sizeof(buf), &fd)) == SYNC_TTY && fd >= 0)
+		if (add_tty(ctx, buf, fd, err) < 0)
+			return -1;
+	if (fd >= 0)
+		close(fd);
+	if (step == SYNC_CHILD_READY)
+		return 0;
+	if (step == SYNC_ERROR)
+		return error_set(err, "%s", buf);
+	return error_set(err, "the container's init exited during setup");
+}
+
+/* The monitor's own cgroup, made while init execs: nothing waits for it. */
+static int enter_monitor_cgroup(struct start_ctx *ctx, struct lxc_error *err)
+{
+	if (cgroup_create_for(ctx->cgroup, CGROUP_MONITOR, err) < 0 || start_write_state(ctx, err) < 0)
+		return -1;
+	return cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), err);
+}
+
+static int open_init_ns(struct start_ctx *ctx, const char *ns)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/ns/%s", (int)ctx->init_pid, ns);
+
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Parent side of setup, from clone to exec. */
+static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
+{
+	char buf[1024];
+	int step, fd;
+
+	if (expect_ready(ctx, err) < 0 || chown_ptys(ctx, err) < 0)
 		return -1;
 	if ((ctx->clone_flags & CLONE_NEWUSER) && write_id_maps(ctx, err) < 0)
 		return -1;
@@ -391,8 +528,11 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		return -1;
 	if (start_write_state(ctx, err) < 0)
 		return -1;
-	if (sync_send(ctx->sync_fd[0], SYNC_HOST_DONE, NULL, -1) < 0)
-		return error_sys(err, errno, "failed to continue the start handshake");
+	if (send_host_done(ctx, err) < 0 || open_terminals(ctx, false, err) < 0 || send_console(ctx, err) < 0)
+		return -1;
+	/* lxc-execute: init runs from a sealed copy of this binary; it comes with SYNC_GO */
+	if (ctx->opts->execute && (ctx->exec_memfd = rexec_sealed_self(err)) < 0)
+		return -1;
 	step = sync_recv(ctx->sync_fd[0], buf, sizeof(buf), &fd);
 	if (fd >= 0)
 		close(fd);
@@ -413,10 +553,17 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 			ctx->init_ns_fds[ns] = -1;
 		}
 	}
+	/* freeing a mount namespace waits for an RCU grace period (its mounts): held here,
+	 * init's exit does not wait for it before the monitor learns of it (monitor_main) */
+	if (ctx->clone_flags & CLONE_NEWNS)
+		ctx->init_mntns_fd = open_init_ns(ctx, "mnt");
 	if (start_run_hook(ctx, HOOK_START_HOST, err) < 0)
 		return -1;
-	if (sync_send(ctx->sync_fd[0], SYNC_GO, NULL, -1) < 0)
+	if (sync_send(ctx->sync_fd[0], SYNC_GO, NULL, ctx->exec_memfd) < 0)
 		return error_sys(err, errno, "failed to let init go on");
+	/* while init drops its privileges and execs (a failure here still kills it) */
+	if (enter_monitor_cgroup(ctx, err) < 0)
+		return -1;
 	/* the child's end is close-on-exec: EOF means init has exec'd */
 	step = sync_recv(ctx->sync_fd[0], buf, sizeof(buf), NULL);
 	if (step == SYNC_ERROR)
@@ -487,6 +634,9 @@ static void run_reset(struct start_ctx *ctx)
 		close(ctx->init_pidfd);
 	ctx->init_pidfd = -1;
 	ns_close_all(ctx->init_ns_fds);
+	if (ctx->init_mntns_fd >= 0)
+		close(ctx->init_mntns_fd);
+	ctx->init_mntns_fd = -1;
 	ctx->init_pid = 0;
 	ctx->init_status = 0;
 	ctx->init_exited = false;
@@ -495,6 +645,7 @@ static void run_reset(struct start_ctx *ctx)
 
 static void report_status(struct start_ctx *ctx, const char *text)
 {
+	ctx->caller_waiting = false;
 	if (ctx->status_fd < 0)
 		return;
 	if (write_full(ctx->status_fd, text, strlen(text)) < 0)
@@ -517,24 +668,20 @@ static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 	int ret;
 
 	monitor_set_state(ctx, STATE_STARTING);
-	if (cgroup_ctx_new(&ctx->cgroup, ctx->name, ctx->conf, ctx->opts->sysconf, err) < 0 ||
-	    cgroup_create(ctx->cgroup, err) < 0)
-		goto fail;
-	if (start_write_state(ctx, err) < 0)
-		goto fail;
-	if (cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), err) < 0)
-		goto fail;
-	if (console_open(&ctx->console, ctx->conf, ctx->opts->console_path, ctx->opts->console_log, err) < 0)
-		goto fail;
-	if (allocate_ttys(ctx, err) < 0 || chown_ptys(ctx, err) < 0)
-		goto fail;
-	if (ctx->opts->foreground_console && ctx->console.master >= 0 && ctx->console.peer_out < 0) {
-		ctx->console.peer_out = STDOUT_FILENO;
-		ctx->console.peer_in = STDIN_FILENO;
-	}
+	/* as LXC: pre-start runs before cgroups, ttys and init exist */
 	if (!ctx->opts->restore && start_run_hook(ctx, HOOK_PRE_START, err) < 0)
 		goto fail;
-	if ((ctx->opts->restore ? restore_spawn(ctx, err) : start_spawn(ctx, err)) < 0)
+	/* the layout before clone: init needs it to know whether it mounts cgroups itself */
+	if (cgroup_ctx_new(&ctx->cgroup, ctx->name, ctx->conf, ctx->opts->sysconf, err) < 0)
+		goto fail;
+	if (!ctx->opts->restore && start_clone(ctx, err) < 0)
+		goto fail;
+	if (cgroup_create_for(ctx->cgroup, CGROUP_PAYLOAD, err) < 0 || start_write_state(ctx, err) < 0)
+		goto fail;
+	if (ctx->opts->restore &&
+	    (open_terminals(ctx, true, err) < 0 || enter_monitor_cgroup(ctx, err) < 0 || restore_spawn(ctx, err) < 0))
+		goto fail;
+	if (!ctx->opts->restore && start_spawn(ctx, err) < 0)
 		goto fail;
 	if (ctx->opts->pidfile && write_pidfile(ctx->opts->pidfile, err) < 0)
 		goto fail;
@@ -549,10 +696,11 @@ static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 		WARN("%s", err->msg);
 	return 0;
 fail:
+	prefer_child_error(ctx, err);
 	monitor_set_state(ctx, STATE_ABORTING);
 	/* a caller still waiting prints it (once, to the terminal and the log); after a
 	 * reboot nobody waits, so it goes to the log from here */
-	if (ctx->status_fd >= 0)
+	if (ctx->caller_waiting)
 		INFO("the start failed: %s", err->msg);
 	else
 		ERROR("%s", err->msg);
@@ -562,28 +710,29 @@ fail:
 }
 
 /* The monitor: runs the container, again after each reboot (init killed by SIGHUP, as
- * the kernel does when reboot(2) is called in a pid namespace). Returns the exit code
- * for the process (init's status encoded as a shell would). */
-static int monitor_main(struct start_ctx *ctx)
+ * the kernel does when reboot(2) is called in a pid namespace), then removes its runtime
+ * files and the lock and announces STOPPED. Returns the exit code for the process (init's
+ * status encoded as a shell would), or -1 with err set when the start failed while the
+ * caller was still waiting for it. */
+static int monitor_main(struct start_ctx *ctx, struct lxc_error *err)
 {
-	struct lxc_error err = { 0 };
-	int ret;
+	int ret, code;
 
 	ctx->cmd_fd = -1;
-	if (mkdir_p(ctx->paths.dir, 0700, &err) < 0 || chmod(ctx->paths.dir, 0700) < 0 ||
-	    (ctx->cmd_fd = cmd_listen(ctx->paths.command, &err)) < 0) {
+	if (mkdir_p(ctx->paths.dir, 0700, err) < 0 || chmod(ctx->paths.dir, 0700) < 0 ||
+	    (ctx->cmd_fd = cmd_listen(ctx->paths.command, err)) < 0) {
 		monitor_set_state(ctx, STATE_ABORTING);
-		INFO("the start failed: %s", err.msg);
+		INFO("the start failed: %s", err->msg);
 		ret = -1;
 	} else {
-		while ((ret = monitor_run_once(ctx, &err)) == 0 && ctx->reboot) {
+		while ((ret = monitor_run_once(ctx, err)) == 0 && ctx->reboot) {
 			INFO("init rebooted the container: starting it again");
 			monitor_set_state(ctx, STATE_STOPPED);
 			run_reset(ctx);
 			/* a restored container reboots into a fresh start: prepare what CRIU gave */
-			if (ctx->opts->restore && (prepare_init_argv(ctx, &err) < 0 ||
-			    seccomp_prepare(ctx->conf->seccomp_profile, NULL, &ctx->seccomp, &err) < 0 ||
-			    lsm_prepare(&ctx->lsm, ctx->conf, ctx->name, ctx->lxcpath, &err) < 0)) {
+			if (ctx->opts->restore && (prepare_init_argv(ctx, err) < 0 ||
+			    seccomp_prepare(ctx->conf->seccomp_profile, NULL, &ctx->seccomp, err) < 0 ||
+			    lsm_prepare(&ctx->lsm, ctx->conf, ctx->name, ctx->lxcpath, err) < 0)) {
 				ret = -1;
 				break;
 			}
@@ -592,62 +741,95 @@ static int monitor_main(struct start_ctx *ctx)
 	}
 	unlink(ctx->paths.state);
 	unlink(ctx->paths.command);
-	rmdir(ctx->paths.dir);
 	if (ctx->opts->pidfile)
 		unlink(ctx->opts->pidfile); /* as LXC: the file names a running monitor only */
-	if (ret < 0) {
-		char *msg = xasprintf("ERR %s", err.msg);
+	if (ret < 0)
+		code = 1;
+	else if (WIFEXITED(ctx->init_status))
+		code = WEXITSTATUS(ctx->init_status);
+	else
+		code = 128 + WTERMSIG(ctx->init_status);
+	/* the last run's mount namespace goes to the guard's socket: the guard's exit, after
+	 * ours, frees it (and waits for that grace period), not the caller */
+	if (ctx->init_mntns_fd >= 0 && ctx->guard_sock >= 0) {
+		struct iovec iov = { .iov_base = "m", .iov_len = 1 };
 
-		report_status(ctx, msg);
-		free(msg);
-		return 1;
+		if (fdpass_send(ctx->guard_sock, &iov, 1, ctx->init_mntns_fd) < 0)
+			DEBUG("cannot hand the mount namespace to the guard: %s", strerror(errno));
 	}
-	if (WIFEXITED(ctx->init_status))
-		return WEXITSTATUS(ctx->init_status);
-	return 128 + WTERMSIG(ctx->init_status);
-}
-
-/* The guard: waits for the monitor and, if it died without tearing down (killed),
- * undoes what its state file records. It holds the lock until then, then announces
- * STOPPED and the exit code (init's, as the monitor's exit code carries it). */
-static int guard_wait(struct start_ctx *ctx, pid_t monitor)
-{
-	sigset_t set;
-	int status, code;
-
-	/* signals were blocked before the fork; pass them on to the monitor */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	for (;;) {
-		pid_t got = waitpid(monitor, &status, WNOHANG);
-		int sig;
-
-		if (got == monitor)
-			break;
-		if (got < 0 && errno != EINTR)
-			return 1;
-		sig = sigwaitinfo(&set, NULL);
-		if (sig > 0 && sig != SIGCHLD)
-			kill(monitor, sig);
-	}
-	if (path_exists(ctx->paths.state)) {
-		struct lxc_error err = { 0 };
-
-		cleanup_from_state_file(&ctx->paths, ctx->opts->sysconf);
-		/* the guard prepared the same plan before the fork: it knows the profile */
-		if (lsm_unload_generated(&ctx->lsm, &err) < 0)
-			WARN("after a monitor crash: %s", err.msg);
-	}
-	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	/* the monitor is gone and so is all it made: the lock goes last */
+	if (ctx->init_mntns_fd >= 0)
+		close(ctx->init_mntns_fd);
+	ctx->init_mntns_fd = -1;
+	/* everything is undone: the lock goes last, so that "lxc-stop && lxc-start" never
+	 * finds the container still locked */
 	runtime_unlock(&ctx->paths, ctx->lock_fd);
 	ctx->lock_fd = -1;
 	event_broadcast(ctx->lxcpath, ctx->name, EVENT_STATE, STATE_STOPPED);
 	event_broadcast(ctx->lxcpath, ctx->name, EVENT_EXIT, code);
+	if (ret < 0 && ctx->caller_waiting) {
+		char *msg = xasprintf("ERR %s", err->msg);
+
+		report_status(ctx, msg);
+		free(msg);
+		return -1;
+	}
 	return code;
+}
+
+/* The guard: a child of the monitor, forked once the lock is held, that waits for the
+ * monitor's death (PR_SET_PDEATHSIG). A monitor that exits has undone everything itself;
+ * one that was killed leaves its state file, and the guard undoes what it records, then
+ * releases the lock (its copy of the lock fd kept the lock held) and announces STOPPED. */
+__attribute__((noreturn)) static void guard_main(struct start_ctx *ctx, pid_t monitor)
+{
+	sigset_t all, death;
+
+	/* as little as possible before sleeping: the guard may run on the monitor's CPU.
+	 * The terminal's ^C and the caller's signals are for the monitor. */
+	if (ctx->status_fd >= 0)
+		close(ctx->status_fd); /* a daemon's caller reads it to EOF */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0);
+	prctl(PR_SET_NAME, "lxc-guard", 0, 0, 0);
+	sigemptyset(&death);
+	sigaddset(&death, SIGUSR1);
+	if (getppid() == monitor)
+		sigwaitinfo(&death, NULL);
+	if (path_exists(ctx->paths.state)) {
+		struct lxc_error err = { 0 };
+
+		cleanup_from_state_file(&ctx->paths, ctx->opts->sysconf);
+		/* the guard has the plan the monitor had: it knows the generated profile */
+		if (lsm_unload_generated(&ctx->lsm, &err) < 0)
+			WARN("after a monitor crash: %s", err.msg);
+		runtime_unlock(&ctx->paths, ctx->lock_fd);
+		event_broadcast(ctx->lxcpath, ctx->name, EVENT_STATE, STATE_STOPPED);
+	}
+	_exit(0);
+}
+
+/* This process becomes the monitor, with a guard behind it. */
+static int monitor_with_guard(struct start_ctx *ctx, struct lxc_error *err)
+{
+	pid_t monitor = getpid(), guard;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return error_sys(err, errno, "socketpair failed");
+	guard = fork();
+	if (guard < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return error_sys(err, errno, "fork failed");
+	}
+	if (guard == 0) {
+		close(sv[0]); /* sv[1] stays open until the guard exits: nobody reads it */
+		guard_main(ctx, monitor);
+	}
+	close(sv[1]);
+	ctx->guard_sock = sv[0];
+	return monitor_main(ctx, err);
 }
 
 static int read_status(int fd, struct lxc_error *err)
@@ -667,10 +849,12 @@ static void ctx_init(struct start_ctx *ctx, struct start_options *opts)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->opts = opts;
+	ctx->caller_waiting = true;
 	ctx->conf = opts->conf;
 	ctx->name = opts->name;
 	ctx->lxcpath = opts->lxcpath;
-	ctx->lock_fd = ctx->exec_memfd = ctx->init_pidfd = ctx->cmd_fd = ctx->status_fd = -1;
+	ctx->lock_fd = ctx->exec_memfd = ctx->init_pidfd = ctx->cmd_fd = ctx->status_fd = ctx->state_fd = -1;
+	ctx->init_mntns_fd = ctx->guard_sock = -1;
 	ctx->sync_fd[0] = ctx->sync_fd[1] = -1;
 	for (int ns = 0; ns < NS_COUNT; ns++)
 		ctx->share_fds[ns] = ctx->init_ns_fds[ns] = -1;
@@ -693,6 +877,10 @@ static void ctx_free(struct start_ctx *ctx)
 	lsm_plan_free(&ctx->lsm);
 	ns_close_all(ctx->share_fds);
 	ns_close_all(ctx->init_ns_fds);
+	if (ctx->init_mntns_fd >= 0)
+		close(ctx->init_mntns_fd);
+	if (ctx->guard_sock >= 0)
+		close(ctx->guard_sock);
 	net_state_free(&ctx->net);
 	if (ctx->cgroup)
 		cgroup_ctx_free(ctx->cgroup);
@@ -702,6 +890,8 @@ static void ctx_free(struct start_ctx *ctx)
 		close(ctx->exec_memfd);
 	if (ctx->lock_fd >= 0)
 		close(ctx->lock_fd);
+	if (ctx->state_fd >= 0)
+		close(ctx->state_fd);
 	runtime_paths_free(&ctx->paths);
 }
 
@@ -714,8 +904,8 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 	pid_t pid;
 
 	*exit_status = 0;
-	/* blocked from here on: the guard forwards them, the monitor reads them from a
-	 * signalfd, and init unblocks everything before exec */
+	/* blocked from here on: the monitor reads them from a signalfd, the guard ignores
+	 * them, and init unblocks everything before exec */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
@@ -742,6 +932,19 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 	/* a previous monitor and its guard were both killed: undo what they left */
 	if (path_exists(ctx.paths.state))
 		cleanup_from_state_file(&ctx.paths, opts->sysconf);
+	if (!opts->daemonize) {
+		int code;
+
+		/* lxc-start -F: the terminal talks to the container's console, key by key */
+		if (opts->foreground_console)
+			terminal_raw(STDIN_FILENO, &term);
+		code = monitor_with_guard(&ctx, err);
+		terminal_restore(&term);
+		if (code >= 0)
+			*exit_status = code;
+		ret = code < 0 ? -1 : 0;
+		goto out;
+	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		error_sys(err, errno, "pipe failed");
 		goto out;
@@ -754,51 +957,34 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 		goto out;
 	}
 	if (pid == 0) {
+		struct lxc_error child_err = { 0 };
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
 		close(pipefd[0]);
 		ctx.status_fd = pipefd[1];
-		if (opts->daemonize) {
-			pid_t monitor;
-			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-			setsid();
-			if (chdir("/") < 0)
-				_exit(1);
-			if (null >= 0) {
-				dup2(null, 0);
-				dup2(null, 1);
-				dup2(null, 2);
-				close(null);
-			}
-			monitor = fork();
-			if (monitor < 0)
-				_exit(1);
-			if (monitor > 0) {
-				close(ctx.status_fd);
-				_exit(guard_wait(&ctx, monitor));
-			}
+		setsid();
+		if (chdir("/") < 0)
+			_exit(1);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			close(null);
 		}
-		_exit(monitor_main(&ctx));
+		_exit(monitor_with_guard(&ctx, &child_err) < 0 ? 1 : 0);
 	}
 	close(pipefd[1]);
-	/* lxc-start -F: the terminal talks to the container's console, key by key */
-	if (opts->foreground_console)
-		terminal_raw(STDIN_FILENO, &term);
-	if (opts->daemonize) {
-		/* the guard holds the lock now and releases it after the monitor's teardown */
-		close(ctx.lock_fd);
-		ctx.lock_fd = -1;
-	}
+	/* the daemon holds the lock now and releases it after its teardown */
+	close(ctx.lock_fd);
+	ctx.lock_fd = -1;
 	ret = read_status(pipefd[0], err);
 	close(pipefd[0]);
-	if (!opts->daemonize) {
-		*exit_status = guard_wait(&ctx, pid);
-	} else if (ret < 0) {
+	if (ret < 0) {
 		int status;
 
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 	}
-	terminal_restore(&term);
 out:
 	ctx_free(&ctx);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -93,26 +93,19 @@ static int apply_prlimits(struct start_ctx *ctx, struct lxc_error *err)
 
 /* A pty slave the monitor opened sits on a mount of the host's mount namespace, which
  * cannot be bind-mounted from ours: reopen it by name through our copy of /dev/pts. */
-static int bind_pty(const char *name, int rootfs_fd, const char *target, int *reopened, struct lxc_error *err)
+static int bind_pty(const char *name, int rootfs_fd, const char *target, struct lxc_error *err)
 {
-	int fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_PATH: the device is not opened, so the container's devices rules (applied by now)
+	 * do not decide whether its console can be bound, as LXC's bind by path */
+	_cleanup_close_ int fd = open(name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return error_sys(err, errno, "failed to reopen \"%s\"", name);
-	if (mount_bind_fd(fd, rootfs_fd, target, 0, err) < 0) {
-		close(fd);
-		return -1;
-	}
-	if (reopened)
-		*reopened = fd;
-	else
-		close(fd);
-	return 0;
+	return mount_bind_fd(fd, rootfs_fd, target, 0, err);
 }
 
-/* lxc.tty.max: the monitor allocated the ptys on the host's devpts (the container's
- * own devpts is capped by lxc.pty.max); their slaves are bind-mounted on /dev/ttyN,
- * or on /dev/<tty.dir>/ttyN with /dev/ttyN symlinks. */
+/* lxc.tty.max: the slaves of open_ttys (held since, on our copy of the host's devpts) are
+ * bind-mounted on /dev/ttyN, or on /dev/<tty.dir>/ttyN with /dev/ttyN symlinks. */
 static int setup_ttys(struct start_ctx *ctx, int rootfs_fd, struct lxc_error *err)
 {
 	const char *dir = ctx->conf->tty_dir;
@@ -121,8 +114,10 @@ static int setup_ttys(struct start_ctx *ctx, int rootfs_fd, struct lxc_error *er
 		unsigned n = i + 1;
 		_cleanup_free_ char *target = dir && *dir ? xasprintf("dev/%s/tty%u", dir, n) : xasprintf("dev/tty%u", n);
 
-		if (bind_pty(ctx->tty_names[i], rootfs_fd, target, NULL, err) < 0)
+		if (mount_bind_fd(ctx->tty_slaves[i], rootfs_fd, target, 0, err) < 0)
 			return error_prefix(err, "tty%u", n);
+		close(ctx->tty_slaves[i]);
+		ctx->tty_slaves[i] = -1;
 	}
 	return 0;
 }
@@ -136,10 +131,10 @@ static int setup_console(struct start_ctx *ctx, int rootfs_fd, struct lxc_error 
 		return 0;
 	if (ctx->conf->tty_dir && *ctx->conf->tty_dir) {
 		alt = xasprintf("dev/%s/console", ctx->conf->tty_dir);
-		if (bind_pty(ctx->console.slave_name, rootfs_fd, alt, NULL, err) < 0)
+		if (bind_pty(ctx->console.slave_name, rootfs_fd, alt, err) < 0)
 			return -1;
 	}
-	return bind_pty(ctx->console.slave_name, rootfs_fd, target, NULL, err);
+	return bind_pty(ctx->console.slave_name, rootfs_fd, target, err);
 }
 
 static int child_run_hook(void *data, const char *hook, struct lxc_error *err)
@@ -153,15 +148,84 @@ static int child_run_hook(void *data, const char *hook, struct lxc_error *err)
 	return error_set(err, "unknown hook \"%s\"", hook);
 }
 
-/* rootfs and plan were compiled by the monitor before clone: here they only run */
-static int setup_filesystem(struct start_ctx *ctx, struct lxc_error *err)
+/* SYNC_HOST_DONE: the monitor has moved us into our cgroups, written the id maps and
+ * made the network devices. */
+static int wait_host_done(struct start_ctx *ctx, struct lxc_error *err)
 {
-	struct mount_exec_ctx exec = {
-		.cgroup_mount = child_cgroup_mount,
-		.run_hook = child_run_hook,
-		.data = ctx,
-	};
+	_cleanup_free_ char *cgroup_text = NULL;
 
+	if (sync_expect_text(ctx->sync_fd[1], SYNC_HOST_DONE, &cgroup_text, NULL, err) < 0)
+		_exit(1); /* the monitor is gone or gave up */
+	if (*cgroup_text && cgroup_ctx_deserialize(&ctx->cgroup, cgroup_text, err) < 0)
+		return error_prefix(err, "start handshake");
+	return 0;
+}
+
+/* SYNC_CONSOLE: the console, opened by the monitor while we set up the mounts. */
+static int wait_console(struct start_ctx *ctx, struct lxc_error *err)
+{
+	_cleanup_free_ char *name = NULL;
+	int fd = -1;
+
+	if (sync_expect_text(ctx->sync_fd[1], SYNC_CONSOLE, &name, &fd, err) < 0)
+		_exit(1);
+	if (*name && fd < 0)
+		return error_set(err, "start handshake: the console came without its fd");
+	if (*name) {
+		ctx->console.slave_name = steal_ptr(name);
+		ctx->console.slave = fd;
+	}
+	return 0;
+}
+
+/* lxc.tty.max ptys from the host's devpts (the container's own devpts is capped by
+ * lxc.pty.max), opened by init rather than by the monitor, which is busy with the cgroups
+ * meanwhile (a pty costs a few hundred microseconds), and before SYNC_CHILD_READY: the
+ * monitor moves us into the container's cgroups only after it, so its devices rules do
+ * not apply yet, as to anything the monitor opens. Each master goes to the monitor
+ * (SYNC_TTY); the slaves stay here until setup_ttys binds them. */
+static int open_ttys(struct start_ctx *ctx, struct lxc_error *err)
+{
+	unsigned n = ctx->conf->tty_max;
+
+	if (!n)
+		return 0;
+	ctx->tty_names = xzalloc(n * sizeof(char *));
+	ctx->tty_slaves = xmalloc(n * sizeof(int));
+	for (unsigned i = 0; i < n; i++) {
+		_cleanup_close_ int master = -1;
+
+		if (terminal_openpty("/dev/ptmx", &master, &ctx->tty_slaves[i], &ctx->tty_names[i], err) < 0)
+			return error_prefix(err, "tty%u", i + 1);
+		ctx->n_ttys++;
+		if (sync_send(ctx->sync_fd[1], SYNC_TTY, ctx->tty_names[i], master) < 0)
+			return error_sys(err, errno, "failed to hand tty%u to the monitor", i + 1);
+	}
+	return 0;
+}
+
+/* Are the placeholders the ttys are bound on (/dev/ttyN, made by the plan) there? */
+static bool tty_targets_made(const struct start_ctx *ctx, size_t plan_next)
+{
+	for (size_t i = plan_next; i < ctx->plan.n; i++)
+		if (ctx->plan.ops[i].kind == MOUNT_OP_TOUCH)
+			return false;
+	return true;
+}
+
+/* How far the child got before the monitor's SYNC_HOST_DONE (setup_early). */
+struct child_progress {
+	bool named;        /* hostname set */
+	bool net_done;     /* loopback up (no NIC needs the host) */
+	bool rootfs_done;  /* / made a slave, pre-mount hooks run, rootfs mounted */
+	size_t plan_next;  /* mount plan operations done */
+	bool ttys_bound;   /* ttys bound on /dev/ttyN */
+};
+
+static int mount_rootfs_once(struct start_ctx *ctx, struct child_progress *p, struct lxc_error *err)
+{
+	if (p->rootfs_done)
+		return 0;
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return error_sys(err, errno, "failed to make / a slave mount");
 	if (start_run_hook(ctx, HOOK_PRE_MOUNT, err) < 0)
@@ -170,12 +234,59 @@ static int setup_filesystem(struct start_ctx *ctx, struct lxc_error *err)
 		return -1;
 	if (ctx->rootfs.mount_point)
 		setenv("LXC_ROOTFS_MOUNT", ctx->rootfs.mount_point, 1);
-	exec.rootfs_fd = ctx->rootfs.fd;
-	exec.rootfs_display = ctx->rootfs.mount_point;
 	mount_plan_log(&ctx->plan);
-	if (mount_plan_exec(&ctx->plan, &exec, err) < 0)
+	p->rootfs_done = true;
+	return 0;
+}
+
+static int run_plan(struct start_ctx *ctx, struct child_progress *p, size_t to, struct lxc_error *err)
+{
+	struct mount_exec_ctx exec = {
+		.rootfs_fd = ctx->rootfs.fd,
+		.rootfs_display = ctx->rootfs.mount_point,
+		.cgroup_mount = child_cgroup_mount,
+		.run_hook = child_run_hook,
+		.data = ctx,
+	};
+
+	if (mount_plan_exec_range(&ctx->plan, &exec, p->plan_next, to, err) < 0)
 		return -1;
-	if (setup_ttys(ctx, ctx->rootfs.fd, err) < 0 || setup_console(ctx, ctx->rootfs.fd, err) < 0)
+	p->plan_next = to;
+	return 0;
+}
+
+/* While the monitor makes the cgroups and ptys: what needs none of them, nor the host's
+ * side of the network, nor id maps, nor a hook (see mount_plan_host_barrier). */
+static int setup_early(struct start_ctx *ctx, struct child_progress *p, struct lxc_error *err)
+{
+	if (ctx->clone_flags & CLONE_NEWUSER)
+		return 0; /* unmapped until the monitor writes the id maps: files made now would be nobody's */
+	if (set_hostname(ctx, err) < 0)
+		return -1;
+	p->named = true;
+	if ((ctx->clone_flags & CLONE_NEWNET) && !net_needs_host_side(ctx->conf)) {
+		if (net_configure_container_side(ctx->conf, err) < 0)
+			return -1;
+		p->net_done = true;
+	}
+	if (ctx->conf->hooks[HOOK_PRE_MOUNT].len)
+		return 0;
+	if (mount_rootfs_once(ctx, p, err) < 0 || run_plan(ctx, p, mount_plan_host_barrier(&ctx->plan, start_cgroup_mounts_inert(ctx)), err) < 0)
+		return -1;
+	if (!tty_targets_made(ctx, p->plan_next))
+		return 0;
+	if (setup_ttys(ctx, ctx->rootfs.fd, err) < 0)
+		return -1;
+	p->ttys_bound = true;
+	return 0;
+}
+
+/* rootfs and plan were compiled by the monitor before clone: here they only run */
+static int setup_filesystem(struct start_ctx *ctx, struct child_progress *p, struct lxc_error *err)
+{
+	if (mount_rootfs_once(ctx, p, err) < 0 || run_plan(ctx, p, ctx->plan.n, err) < 0 || wait_console(ctx, err) < 0)
+		return -1;
+	if ((!p->ttys_bound && setup_ttys(ctx, ctx->rootfs.fd, err) < 0) || setup_console(ctx, ctx->rootfs.fd, err) < 0)
 		return -1;
 	if (apply_sysctls(ctx, err) < 0)
 		return -1;
@@ -303,6 +414,7 @@ static int exec_init(struct start_ctx *ctx, struct lxc_error *err)
 
 void start_child(struct start_ctx *ctx)
 {
+	struct child_progress progress = { 0 };
 	struct lxc_error err = { 0 };
 	sigset_t none;
 
@@ -313,21 +425,19 @@ void start_child(struct start_ctx *ctx)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (ns_join_shared(ctx->share_fds, &err) < 0)
 		child_fail(ctx, &err);
+	if (open_ttys(ctx, &err) < 0)
+		child_fail(ctx, &err);
 	if (sync_send(ctx->sync_fd[1], SYNC_CHILD_READY, NULL, -1) < 0)
 		_exit(1);
-	if (sync_expect(ctx->sync_fd[1], SYNC_HOST_DONE, NULL, &err) < 0)
-		_exit(1); /* the monitor is gone or gave up */
-	/* the monitor has moved us into the payload cgroup: that becomes our cgroup root */
-	if ((ctx->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
-		error_sys(&err, errno, "failed to create the cgroup namespace");
+	if (setup_early(ctx, &progress, &err) < 0 || wait_host_done(ctx, &err) < 0)
 		child_fail(ctx, &err);
-	}
 	if (ctx->clone_flags & CLONE_NEWUSER) {
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 			error_sys(&err, errno, "failed to become root in the user namespace");
 			child_fail(ctx, &err);
 		}
 	}
+	/* the monitor has moved us into the payload cgroup: that becomes our cgroup root */
 	if ((ctx->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		error_sys(&err, errno, "failed to create the cgroup namespace");
 		child_fail(ctx, &err);
@@ -336,11 +446,11 @@ void start_child(struct start_ctx *ctx)
 		error_sys(&err, errno, "lxc.arch: failed to set personality");
 		child_fail(ctx, &err);
 	}
-	if (set_hostname(ctx, &err) < 0)
+	if (!progress.named && set_hostname(ctx, &err) < 0)
 		child_fail(ctx, &err);
-	if ((ctx->clone_flags & CLONE_NEWNET) && net_configure_container_side(ctx->conf, &err) < 0)
+	if ((ctx->clone_flags & CLONE_NEWNET) && !progress.net_done && net_configure_container_side(ctx->conf, &err) < 0)
 		child_fail(ctx, &err);
-	if (setup_filesystem(ctx, &err) < 0)
+	if (setup_filesystem(ctx, &progress, &err) < 0)
 		child_fail(ctx, &err);
 	if (apply_prlimits(ctx, &err) < 0)
 		child_fail(ctx, &err);
@@ -349,8 +459,12 @@ void start_child(struct start_ctx *ctx)
 		child_fail(ctx, &err);
 	if (sync_send(ctx->sync_fd[1], SYNC_SETUP_DONE, NULL, -1) < 0)
 		_exit(1);
-	if (sync_expect(ctx->sync_fd[1], SYNC_GO, NULL, &err) < 0)
+	if (sync_expect(ctx->sync_fd[1], SYNC_GO, &ctx->exec_memfd, &err) < 0)
 		_exit(1);
+	if (ctx->opts->execute && ctx->exec_memfd < 0) {
+		error_set(&err, "start handshake: no copy of the binary to run init from");
+		child_fail(ctx, &err);
+	}
 	if (setup_stdio(ctx, &err) < 0 || drop_privileges(ctx, &err) < 0)
 		child_fail(ctx, &err);
 	exec_init(ctx, &err);

@@ -197,7 +197,7 @@ make_loop() {
 	lxc-start -P "$(P)" -n hvr-kil
 	pid=$(init_pid hvr-kil)
 	monitor=$(awk '{ print $4 }' "/proc/$pid/stat")
-	guard=$(awk '{ print $4 }' "/proc/$monitor/stat")
+	guard=$(guard_of "$monitor")
 	kill -9 "$guard" "$monitor"
 	wait_until "[ ! -d /proc/$pid ]"
 	[ "$(lxc-info -P "$(P)" -n hvr-kil -s)" = "State:          STOPPED" ]

@@ -146,7 +146,7 @@ fails_cleanly() {
 	pid=$(init_pid hscf)
 	[ -n "$pid" ]
 	monitor=$(awk '{ print $4 }' /proc/$pid/stat)
-	guard=$(awk '{ print $4 }' /proc/$monitor/stat)
+	guard=$(guard_of "$monitor")
 	grep -q lxc-start /proc/$monitor/cmdline
 	grep -q lxc-start /proc/$guard/cmdline
 	kill -9 "$guard" "$monitor"
@@ -156,7 +156,7 @@ fails_cleanly() {
 	run lxc-ls -P "$(P)" --stopped
 	[[ "$output" == *hscf* ]]
 	# what the dead monitor left: its state file and its cgroups
-	[ -e "/run/lxc/c/$(runtime_hash "$(P)" hscf)/state" ]
+	[ -e "/run/lxc/c/$(runtime_hash "$(P)" hscf).state" ]
 	run lxc-start -P "$(P)" -n hscf
 	[ "$status" -eq 0 ]
 	# the stale cgroups were removed and reused, not sidestepped with a "-1" suffix

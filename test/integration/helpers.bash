@@ -90,6 +90,11 @@ wait_until() {
 	return 1
 }
 
+# The guard of a monitor: its child named lxc-guard (it undoes what a killed monitor left).
+guard_of() {
+	pgrep -P "$1" -x lxc-guard
+}
+
 # What must be unchanged by a failed start: mounts, payload/monitor cgroups, links.
 host_snapshot() {
 	{

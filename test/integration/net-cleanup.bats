@@ -43,7 +43,7 @@ make_ct() {
 	} | hr_create "$name"
 }
 
-# Pids of the container's monitor and guard (init's parent and grandparent).
+# The container's monitor is init's parent (its guard: guard_of).
 ppid_of() {
 	awk '/^PPid:/ { print $2 }' "/proc/$1/status"
 }
@@ -102,7 +102,7 @@ stopped() {
 	hr_start c5
 	init=$(hr_pid c5)
 	monitor=$(ppid_of "$init")
-	guard=$(ppid_of "$monitor")
+	guard=$(guard_of "$monitor")
 	[ "$monitor" -gt 1 ]
 	[ "$guard" -gt 1 ]
 	kill -9 "$monitor"
@@ -124,7 +124,7 @@ stopped() {
 	hr_start c6
 	init=$(hr_pid c6)
 	monitor=$(ppid_of "$init")
-	guard=$(ppid_of "$monitor")
+	guard=$(guard_of "$monitor")
 	kill -9 "$guard" "$monitor"
 	wait_until "[ ! -d /proc/$init ]"
 	stopped c6

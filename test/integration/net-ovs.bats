@@ -116,7 +116,7 @@ ports() {
 	[ "$(ports)" = "hrov2 " ]
 	init=$(hr_pid o2)
 	monitor=$(awk '/^PPid:/ { print $2 }' "/proc/$init/status")
-	guard=$(awk '/^PPid:/ { print $2 }' "/proc/$monitor/status")
+	guard=$(guard_of "$monitor")
 	kill -9 "$monitor"
 	wait_until "[ ! -d /proc/$guard ]" 100
 	[ "$(ports)" = "" ]

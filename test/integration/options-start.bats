@@ -211,6 +211,37 @@ in_ct() { local n=$1; shift; lxc-attach -P "$(P)" -n "$n" -- "$@"; }
 	lxc-stop -P "$(P)" -n hsco -k
 }
 
+@test "after a reboot, a monitor killed with its guard is cleaned up by the next start" {
+	# the state file is rewritten in place: the second run's record is shorter than the
+	# first run's (no monitor cgroup yet), and the reader must go by its lengths
+	echo 'lxc.signal.reboot = SIGUSR2' >> "$(P)/hsco/config"
+	lxc-start -P "$(P)" -n hsco -- /bin/sh -c 'trap "reboot -f" USR2; while :; do sleep 0.1; done'
+	run lxc-stop -P "$(P)" -n hsco -r -t 10
+	sed -i '/^lxc.signal.reboot = SIGUSR2$/d' "$(P)/hsco/config"
+	[ "$status" -eq 0 ]
+	pid=$(init_pid hsco)
+	monitor=$(awk '{ print $4 }' "/proc/$pid/stat")
+	kill -9 "$(guard_of "$monitor")" "$monitor"
+	wait_until "[ ! -d /proc/$pid ]"
+	[ -n "$(find /sys/fs/cgroup -maxdepth 6 -type d -name lxc.payload.hsco)" ]
+	lxc-start -P "$(P)" -n hsco
+	lxc-stop -P "$(P)" -n hsco -k
+	run leftovers "$(P)" hsco
+	echo "$output"
+	[ -z "$output" ]
+}
+
+@test "ttys and the console are there when the devices rules deny ptys (as in LXC)" {
+	cp "$(P)/hsco/config" "$(P)/hsco/config.bak"
+	printf 'lxc.tty.max = 3\nlxc.cgroup.devices.deny = a\nlxc.cgroup.devices.allow = c 1:3 rwm\n' >> "$(P)/hsco/config"
+	# the ttys are opened before init enters its cgroups, the console is bound by path
+	run lxc-execute -P "$(P)" -n hsco -- /bin/sh -c 'ls /dev/tty1 /dev/tty2 /dev/tty3 /dev/console'
+	cp "$(P)/hsco/config.bak" "$(P)/hsco/config"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
 # ---- lxc-execute ----------------------------------------------------------------------
 
 @test "lxc-execute: init reaps orphaned zombies" {

@@ -13,12 +13,12 @@ runtime_hash() {
 }
 
 # Everything of container $2 in lxcpath $1 that outlives a stopped container when it
-# should not: runtime dir, lock, event dir, cgroups, mounts under the lxcpath, links
+# should not: runtime files, lock, event dir, cgroups, mounts under the lxcpath, links
 # named after the container. Empty output means clean.
 leftovers() {
 	local path=$1 name=$2 h
 	h=$(runtime_hash "$path" "$name")
-	[ -e "/run/lxc/c/$h" ] && echo "runtime dir /run/lxc/c/$h: $(ls "/run/lxc/c/$h" 2>/dev/null | tr '\n' ' ')"
+	for f in "/run/lxc/c/$h".*; do [ -e "$f" ] && echo "runtime file $f"; done
 	[ -e "/run/lxc/lock/$h" ] && echo "lock /run/lxc/lock/$h"
 	[ -e "/run/lxc/events/$(runtime_hash "$path")" ] && echo "event dir /run/lxc/events/$(runtime_hash "$path")"
 	find /sys/fs/cgroup -maxdepth 6 -type d \( -name "lxc.payload.$name" -o -name "lxc.monitor.$name" \
