@@ -516,11 +516,13 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 	char buf[1024];
 	int step, fd;
 
+	/* into its cgroups while init opens its ttys; their settings (devices rules) only once
+	 * it has (SYNC_CHILD_READY), so that these rules do not decide about the ttys */
+	if (cgroup_enter(ctx->cgroup, CGROUP_PAYLOAD, ctx->init_pid, err) < 0)
+		return -1;
 	if (expect_ready(ctx, err) < 0 || chown_ptys(ctx, err) < 0)
 		return -1;
 	if ((ctx->clone_flags & CLONE_NEWUSER) && write_id_maps(ctx, err) < 0)
-		return -1;
-	if (cgroup_enter(ctx->cgroup, CGROUP_PAYLOAD, ctx->init_pid, err) < 0)
 		return -1;
 	if (cgroup_apply_settings(ctx->cgroup, ctx->conf, err) < 0)
 		return -1;

@@ -181,7 +181,7 @@ static int wait_console(struct start_ctx *ctx, struct lxc_error *err)
 /* lxc.tty.max ptys from the host's devpts (the container's own devpts is capped by
  * lxc.pty.max), opened by init rather than by the monitor, which is busy with the cgroups
  * meanwhile (a pty costs a few hundred microseconds), and before SYNC_CHILD_READY: the
- * monitor moves us into the container's cgroups only after it, so its devices rules do
+ * monitor applies the cgroup settings only after it, so the container's devices rules do
  * not apply yet, as to anything the monitor opens. Each master goes to the monitor
  * (SYNC_TTY); the slaves stay here until setup_ttys binds them. */
 static int open_ttys(struct start_ctx *ctx, struct lxc_error *err)
