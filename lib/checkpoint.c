@@ -129,8 +129,8 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* -s: CRIU killed the container; its monitor tears down and the guard says STOPPED once
- * the lock is free, so that a restore right after us finds it stopped. */
+/* -s: CRIU killed the container; its monitor tears down and says STOPPED once the lock is
+ * free, so that a restore right after us finds it stopped. */
 static int wait_stopped(struct event_listener *l, const char *lxcpath, const char *name, struct lxc_error *err)
 {
 	long long deadline = now_ms() + 60000;

@@ -790,6 +790,9 @@ __attribute__((noreturn)) static void guard_main(struct start_ctx *ctx, pid_t mo
 	 * The terminal's ^C and the caller's signals are for the monitor. */
 	if (ctx->status_fd >= 0)
 		close(ctx->status_fd); /* a daemon's caller reads it to EOF */
+	/* nor does a caller reading our output wait for the guard (stderr stays for warnings) */
+	close(STDIN_FILENO);
+	close(STDOUT_FILENO);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0);

@@ -301,6 +301,64 @@ TEST(mount_plan_cgroup_and_shmounts)
 	conf_release(c);
 }
 
+/* What a start runs before the container is in its cgroups: everything up to the first
+ * hook, device node, filesystem on a device, or cgroup mount it does not leave to the
+ * container (mount_plan_host_barrier). first_kind: index of the first op of that kind. */
+static size_t first_kind(const struct mount_plan *plan, enum mount_op_kind kind)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->ops[i].kind == kind)
+			return i;
+	return plan->n;
+}
+
+TEST(mount_plan_host_barrier)
+{
+	struct lxc_conf *c = conf_with_rootfs();
+	struct mount_plan_opts opts = { .has_netns = true };
+	struct lxc_error err = { 0 };
+	struct mount_plan plan = { 0 };
+
+	/* binds and device-less filesystems only: all of it */
+	strlist_push(&c->mount_entries, "/srv/data mnt/data none bind,ro,create=dir 0 0");
+	strlist_push(&c->mount_entries, "tmpfs run tmpfs defaults 0 0");
+	strlist_push(&c->mount_entries, "proc proc proc defaults 0 0");
+	CHECK(mount_plan_compile(c, &opts, &plan, &err) == 0);
+	CHECK(mount_plan_host_barrier(&plan, true) == plan.n);
+	mount_plan_free(&plan);
+	/* a filesystem on a device waits for the devices cgroup; what follows it too */
+	strlist_push(&c->mount_entries, "/dev/sdb1 mnt/disk ext4 defaults 0 0");
+	strlist_push(&c->mount_entries, "tmpfs tmp tmpfs defaults 0 0");
+	CHECK(mount_plan_compile(c, &opts, &plan, &err) == 0);
+	CHECK(mount_plan_host_barrier(&plan, true) == 3); /* the 4th entry */
+	CHECK(plan.ops[3].fstype && !strcmp(plan.ops[3].fstype, "ext4"));
+	mount_plan_free(&plan);
+	strlist_clear(&c->mount_entries);
+	/* a cgroup mount only when it is not left to the container */
+	c->mount_auto = AUTO_CGROUP_MIXED;
+	CHECK(mount_plan_compile(c, &opts, &plan, &err) == 0);
+	CHECK(mount_plan_host_barrier(&plan, true) == plan.n);
+	CHECK(mount_plan_host_barrier(&plan, false) == first_kind(&plan, MOUNT_OP_CGROUP));
+	CHECK(first_kind(&plan, MOUNT_OP_CGROUP) < plan.n);
+	mount_plan_free(&plan);
+	/* autodev: /dev itself before, its device nodes after */
+	c->autodev = 1;
+	CHECK(mount_plan_compile(c, &opts, &plan, &err) == 0);
+	CHECK(first_kind(&plan, MOUNT_OP_MKNOD) < plan.n);
+	CHECK(mount_plan_host_barrier(&plan, true) == first_kind(&plan, MOUNT_OP_MKNOD));
+	CHECK(plan.ops[0].kind == MOUNT_OP_MOUNT && !strcmp(plan.ops[0].fstype, "tmpfs"));
+	mount_plan_free(&plan);
+	/* a mount hook waits for everything */
+	c->autodev = 0;
+	c->mount_auto = 0;
+	strlist_push(&c->hooks[HOOK_MOUNT], "/bin/true");
+	CHECK(mount_plan_compile(c, &opts, &plan, &err) == 0);
+	CHECK(mount_plan_host_barrier(&plan, true) == first_kind(&plan, MOUNT_OP_HOOK));
+	CHECK(first_kind(&plan, MOUNT_OP_HOOK) < plan.n);
+	mount_plan_free(&plan);
+	conf_release(c);
+}
+
 /* One bad lxc.mount.entry per row: the message names the entry and the problem. */
 TEST(mount_plan_bad_entries)
 {
