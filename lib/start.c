@@ -785,6 +785,7 @@ static int monitor_main(struct start_ctx *ctx, struct lxc_error *err)
 __attribute__((noreturn)) static void guard_main(struct start_ctx *ctx, pid_t monitor)
 {
 	sigset_t all, death;
+	bool crashed;
 
 	/* as little as possible before sleeping: the guard may run on the monitor's CPU.
 	 * The terminal's ^C and the caller's signals are for the monitor. */
@@ -801,16 +802,20 @@ __attribute__((noreturn)) static void guard_main(struct start_ctx *ctx, pid_t mo
 	sigaddset(&death, SIGUSR1);
 	if (getppid() == monitor)
 		sigwaitinfo(&death, NULL);
-	if (path_exists(ctx->paths.state)) {
+	crashed = path_exists(ctx->paths.state);
+	if (crashed) {
 		struct lxc_error err = { 0 };
 
 		cleanup_from_state_file(&ctx->paths, ctx->opts->sysconf);
 		/* the guard has the plan the monitor had: it knows the generated profile */
 		if (lsm_unload_generated(&ctx->lsm, &err) < 0)
 			WARN("after a monitor crash: %s", err.msg);
-		runtime_unlock(&ctx->paths, ctx->lock_fd);
-		event_broadcast(ctx->lxcpath, ctx->name, EVENT_STATE, STATE_STOPPED);
 	}
+	/* after a normal exit the monitor removed the lock file (and a new start may have made
+	 * another, which runtime_unlock leaves alone): then this only closes our copy */
+	runtime_unlock(&ctx->paths, ctx->lock_fd);
+	if (crashed)
+		event_broadcast(ctx->lxcpath, ctx->name, EVENT_STATE, STATE_STOPPED);
 	_exit(0);
 }
 
