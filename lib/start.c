@@ -673,6 +673,10 @@ static int monitor_run_once(struct start_ctx *ctx, struct lxc_error *err)
 	/* as LXC: pre-start runs before cgroups, ttys and init exist */
 	if (!ctx->opts->restore && start_run_hook(ctx, HOOK_PRE_START, err) < 0)
 		goto fail;
+	/* lxc.mount.auto = shmounts:HOST: a shared tmpfs on the host path (kept across
+	 * starts, as LXC does), which init binds into the container as a slave */
+	if ((ctx->conf->mount_auto & AUTO_SHMOUNTS) && mount_shmounts_host_setup(ctx->conf->shmounts_host, err) < 0)
+		goto fail;
 	/* the layout before clone: init needs it to know whether it mounts cgroups itself */
 	if (cgroup_ctx_new(&ctx->cgroup, ctx->name, ctx->conf, ctx->opts->sysconf, err) < 0)
 		goto fail;
