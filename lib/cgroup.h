@@ -79,7 +79,7 @@ const char *cgroup_layout_name(enum cgroup_layout layout); /* "legacy", "hybrid"
  * parents' cgroup.subtree_control; on v1 cpuset, cpus/mems are copied from the parent. */
 int cgroup_create(struct cgroup_ctx *c, struct lxc_error *err);
 /* One of the two: a start makes the payload's first (the container's init waits for it)
- * and the monitor's while init finishes its setup. A failure removes what it made. */
+ * and the monitor's while init execs. A failure removes what it made. */
 int cgroup_create_for(struct cgroup_ctx *c, enum cgroup_which which, struct lxc_error *err);
 /* Move pid (a whole process) into the payload or monitor cgroup in every hierarchy. */
 int cgroup_enter(struct cgroup_ctx *c, enum cgroup_which which, pid_t pid, struct lxc_error *err);
@@ -138,12 +138,12 @@ int cgroup_cleanup_stale(const char *name, const struct lxc_sysconf *sc, const s
  * are opened below it without following symlinks. auto_flags are AUTO_CGROUP_* from conf.h.
  * With a cgroup namespace (have_cgroupns) and no ":force", nothing is mounted unless the
  * container loses CAP_SYS_ADMIN or the host is pure v2 (the container's init mounts it). */
+int cgroup_mount_auto(struct cgroup_ctx *c, int rootfs_fd, unsigned auto_flags, bool have_cgroupns,
+		      struct lxc_error *err);
 /* True when cgroup_mount_auto mounts nothing for these flags: with a cgroup namespace and
  * CAP_SYS_ADMIN the container mounts its cgroups itself (as LXC: except ":force" and on a
  * pure cgroup v2 host). Needs only the layout, not the container's cgroups. */
 bool cgroup_mount_auto_inert(const struct cgroup_ctx *c, unsigned auto_flags, bool have_cgroupns);
-int cgroup_mount_auto(struct cgroup_ctx *c, int rootfs_fd, unsigned auto_flags, bool have_cgroupns,
-		      struct lxc_error *err);
 
 /* Hierarchies, for criu and lxc-info. */
 size_t cgroup_hier_count(const struct cgroup_ctx *c);

@@ -19,7 +19,7 @@
 
 /* Handshake steps on the sync socketpair (SOCK_SEQPACKET). */
 enum sync_step {
-	SYNC_CHILD_READY = 1, /* child: PDEATHSIG set, shared namespaces joined */
+	SYNC_CHILD_READY = 1, /* child: PDEATHSIG set, shared namespaces joined, ttys open */
 	SYNC_HOST_DONE,       /* monitor: id maps, cgroups, network devices done; text: the
 			       * cgroup context when the mount plan mounts cgroups */
 	SYNC_TTY,             /* child: one lxc.tty.max pty opened, its name; the master comes along */
@@ -53,7 +53,7 @@ struct start_ctx {
 	int *tty_masters;           /* lxc.tty.max ptys (opened by the child, by the monitor for a
 				     * restore): masters stay with the monitor */
 	int *tty_slaves;            /* ... slaves held until init runs (restore), -1 */
-	char **tty_names;           /* "/dev/pts/N" of each slave, reopened by the child */
+	char **tty_names;           /* "/dev/pts/N" of each slave (a checkpoint records them) */
 	size_t n_ttys;
 	char **init_argv;
 	int exec_memfd;             /* lxc-execute: sealed copy of our binary, -1 otherwise */

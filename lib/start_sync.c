@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "fdpass.h"
-#include "log.h"
 #include "start_internal.h"
 #include "utils.h"
 
