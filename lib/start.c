@@ -809,7 +809,12 @@ __attribute__((noreturn)) static void guard_main(struct start_ctx *ctx, pid_t mo
 	crashed = path_exists(ctx->paths.state);
 	if (crashed) {
 		struct lxc_error err = { 0 };
+		/* fds 0 and 1 taken again: a pipe made for script.down must not land on them (a
+		 * dup2 onto itself keeps close-on-exec, and the script would lose its stdin) */
+		int null = open("/dev/null", O_RDWR);
 
+		if (null == STDIN_FILENO && dup2(null, STDOUT_FILENO) < 0)
+			WARN("cannot fill the guard's stdout with /dev/null");
 		cleanup_from_state_file(&ctx->paths, ctx->opts->sysconf);
 		/* the guard has the plan the monitor had: it knows the generated profile */
 		if (lsm_unload_generated(&ctx->lsm, &err) < 0)

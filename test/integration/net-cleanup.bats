@@ -24,7 +24,8 @@ teardown_file() {
 make_ct() {
 	local name=$1
 	shift
-	printf '#!/bin/sh\necho "down $*" >> %s/%s.down\n' "$LXC_TEST_PATH" "$name" > "$LXC_TEST_PATH/$name.sh"
+	printf '#!/bin/sh\necho "down $*" >> %s/%s.down\no=$(readlink /proc/$$/fd/0); echo "$o" > %s/%s.stdin\n' \
+		"$LXC_TEST_PATH" "$name" "$LXC_TEST_PATH" "$name" > "$LXC_TEST_PATH/$name.sh"
 	chmod +x "$LXC_TEST_PATH/$name.sh"
 	{
 		cat <<-EOF
@@ -111,6 +112,10 @@ stopped() {
 	[ "$(hr_links)" = "$before" ]
 	wait_until "[ ! -d /proc/$init ]"
 	wait_until "grep -q '^down c5 net down veth hrbr4 veth' $LXC_TEST_PATH/c5.down"
+	# run by the guard (which closed its own stdin and stdout), the script still gets its
+	# pipe as stdin
+	cat "$LXC_TEST_PATH/c5.stdin"
+	[[ "$(cat "$LXC_TEST_PATH/c5.stdin")" == pipe:* ]]
 	wait_until "[ ! -d /proc/$guard ]"
 	# and it starts again
 	hr_start c5
