@@ -204,15 +204,6 @@ static int open_ttys(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 }
 
-/* Are the placeholders the ttys are bound on (/dev/ttyN, made by the plan) there? */
-static bool tty_targets_made(const struct start_ctx *ctx, size_t plan_next)
-{
-	for (size_t i = plan_next; i < ctx->plan.n; i++)
-		if (ctx->plan.ops[i].kind == MOUNT_OP_TOUCH)
-			return false;
-	return true;
-}
-
 /* How far the child got before the monitor's SYNC_HOST_DONE (setup_early). */
 struct child_progress {
 	bool named;        /* hostname set */
@@ -273,7 +264,9 @@ static int setup_early(struct start_ctx *ctx, struct child_progress *p, struct l
 		return 0;
 	if (mount_rootfs_once(ctx, p, err) < 0 || run_plan(ctx, p, mount_plan_host_barrier(&ctx->plan, start_cgroup_mounts_inert(ctx)), err) < 0)
 		return -1;
-	if (!tty_targets_made(ctx, p->plan_next))
+	/* the ttys go on the plan's placeholders, after everything the plan does (as in LXC,
+	 * the autodev hook still sees the placeholders) */
+	if (p->plan_next < ctx->plan.n)
 		return 0;
 	if (setup_ttys(ctx, ctx->rootfs.fd, err) < 0)
 		return -1;
