@@ -416,11 +416,9 @@ static void prefer_child_error(struct start_ctx *ctx, struct lxc_error *err)
 /* A failed send means init has exited: what it said last is the reason. */
 static int child_gone(struct start_ctx *ctx, struct lxc_error *err)
 {
-	char buf[1024];
-
-	if (sync_recv(ctx->sync_fd[0], buf, sizeof(buf), NULL) == SYNC_ERROR)
-		return error_set(err, "%s", buf);
-	return error_set(err, "the container's init exited during setup");
+	error_set(err, "the container's init exited during setup");
+	prefer_child_error(ctx, err);
+	return -1;
 }
 
 static int send_host_done(struct start_ctx *ctx, struct lxc_error *err)
@@ -457,8 +455,8 @@ static int send_console(struct start_ctx *ctx, struct lxc_error *err)
 }
 
 /* A tty init opened: the monitor keeps the master (lxc-console, checkpoints). With a
- * user namespace the slave goes to the container's root (chown_ptys), which needs it
- * open here until init runs: the master opens it. */
+ * user namespace the slave goes to the container's root (chown_ptys, with the console),
+ * which needs it open here until init runs: the master opens it. */
 static int add_tty(struct start_ctx *ctx, const char *name, int master, struct lxc_error *err)
 {
 	int slave = -1;
@@ -520,7 +518,7 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 	 * it has (SYNC_CHILD_READY), so that these rules do not decide about the ttys */
 	if (cgroup_enter(ctx->cgroup, CGROUP_PAYLOAD, ctx->init_pid, err) < 0)
 		return -1;
-	if (expect_ready(ctx, err) < 0 || chown_ptys(ctx, err) < 0)
+	if (expect_ready(ctx, err) < 0)
 		return -1;
 	if ((ctx->clone_flags & CLONE_NEWUSER) && write_id_maps(ctx, err) < 0)
 		return -1;
@@ -544,11 +542,10 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		return error_set(err, "the container's init exited during setup");
 	/* init is in all its namespaces now; the stop hook gets those that are not ours */
 	for (int ns = 0; ns < NS_COUNT && ctx->conf->hooks[HOOK_STOP].len; ns++) {
-		_cleanup_free_ char *path = xasprintf("/proc/%d/ns/%s", (int)ctx->init_pid, ns_proc_name(ns));
 		_cleanup_free_ char *own = xasprintf("/proc/self/ns/%s", ns_proc_name(ns));
 		struct stat theirs, ours;
 
-		ctx->init_ns_fds[ns] = open(path, O_RDONLY | O_CLOEXEC);
+		ctx->init_ns_fds[ns] = open_init_ns(ctx, ns_proc_name(ns));
 		if (ctx->init_ns_fds[ns] >= 0 && fstat(ctx->init_ns_fds[ns], &theirs) == 0 && stat(own, &ours) == 0 &&
 		    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
 			close(ctx->init_ns_fds[ns]);
