@@ -53,7 +53,9 @@ run_integration() {
 		echo "ok 1 integration # skip needs root" > "$results/integration.tap"
 		return
 	fi
-	PATH="$build/bin:$PATH" LXC_TOP="$top" LXC_BIN="$build/lxc" \
+	# a test that hangs fails after BATS_TEST_TIMEOUT seconds (none takes a minute) and the
+	# run goes on: CI has a time budget, and the report names the test
+	PATH="$build/bin:$PATH" LXC_TOP="$top" LXC_BIN="$build/lxc" BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-600} \
 		bats --tap test/integration/*.bats > "$results/integration.tap" 2>&1
 	cat "$results/integration.tap"
 }

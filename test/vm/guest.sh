@@ -19,6 +19,52 @@ finish() {
 }
 fail() { say "$*"; report "# hvm: guest setup failed: $*"; finish 125; }
 
+# run_bats FILE: bats on one file, its TAP copied to the host as it comes. The file runs in a
+# session of its own, watched: still running after HVM_FILE_TIMEOUT seconds (default 300; the
+# slowest file takes about 60), it is taken as hung. Then the console gets what every process
+# is doing (ps, kernel stacks, the kernel's blocked tasks), the TAP a "not ok" naming the test
+# that hangs, the session is killed and the lane goes on with the next file.
+run_bats() {
+	_tap=/tmp/hvm-tap
+	: > "$_tap"
+	# shellcheck disable=SC2086 # HVM_BATS_OPTS holds separate options
+	setsid bats --tap ${HVM_BATS_OPTS:-} "$1" < /dev/null > "$_tap" 2>&1 &
+	_bats=$!
+	tail -n +1 -f --pid=$_bats "$_tap" > "$results" &
+	_tail=$!
+	(
+		trap 'kill $_sleep 2>/dev/null; exit 0' TERM
+		sleep "${HVM_FILE_TIMEOUT:-300}" &
+		_sleep=$!
+		wait $_sleep
+		hang_report "$1" "$_tap"
+		kill -s KILL -- -"$_bats"
+	) &
+	_watch=$!
+	wait $_bats
+	_rc=$?
+	kill $_watch 2>/dev/null
+	wait $_watch $_tail
+	return $_rc
+}
+
+# hang_report FILE TAP: which test of FILE hangs (the one after the last result in TAP) and
+# what the processes are doing.
+hang_report() {
+	_done=$(grep -cE '^(not )?ok ' "$2")
+	_name=$(awk -v n=$((_done + 1)) '/^@test / && ++i == n { sub(/^@test +"/, ""); sub(/" *\{ *$/, ""); print }' "$1")
+	say "${1#"$LXC_TOP"/}: test $((_done + 1)) still running after ${HVM_FILE_TIMEOUT:-300}s; processes:"
+	ps --ppid 2 -p 2 --deselect -o pid,ppid,pgid,stat,wchan:32,etimes,args
+	for _p in /proc/[0-9]*; do
+		[ -n "$(tr -d '\0' < "$_p/cmdline" 2>/dev/null)" ] || continue	# a kernel thread
+		say "kernel stack of ${_p#/proc/} ($(tr '\0' ' ' < "$_p/cmdline" | cut -c1-80)):"
+		cat "$_p/stack" 2>/dev/null
+	done
+	echo w > /proc/sysrq-trigger
+	sleep 1
+	echo "not ok - ${1#"$LXC_TOP"/}: test $((_done + 1)) ($_name) hung: still running after ${HVM_FILE_TIMEOUT:-300}s; killed (processes and kernel stacks on the guest's console)" >> "$2"
+}
+
 say "stage 2 started"
 [ -f /sys/fs/cgroup/cgroup.subtree_control ] || fail "stage 1 left no cgroup2 at /sys/fs/cgroup"
 
@@ -56,8 +102,7 @@ else
 	rc=0
 	for f in $HVM_FILES; do
 		read -r t0 _ < /proc/uptime
-		# shellcheck disable=SC2086 # HVM_BATS_OPTS holds separate options
-		bats --tap ${HVM_BATS_OPTS:-} "$f" < /dev/null > "$results" 2>&1 || rc=1
+		run_bats "$f" || rc=1
 		read -r t1 _ < /proc/uptime
 		report "# hvm: ${f#"$LXC_TOP"/}: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')s"
 	done
