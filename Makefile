@@ -68,12 +68,12 @@ $(BUILD)/main.o: main.c $(HEADERS) $(DEPS_STAMP) | $(BUILD)/.dir
 	@echo "  CC      $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-# Our malloc replaces musl's in build/lxc only (see malloc.c).
-$(BUILD)/malloc.o: malloc.c $(DEPS_STAMP) | $(BUILD)/.dir
+# Our malloc and open replace musl's in build/lxc only (see malloc.c, open.c).
+$(BUILD)/malloc.o $(BUILD)/open.o: $(BUILD)/%.o: %.c $(DEPS_STAMP) | $(BUILD)/.dir
 	@echo "  CC      $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/lxc: $(BUILD)/main.o $(BUILD)/malloc.o $(APPLET_OBJS) $(LIB_OBJS) $(GEN_OBJS)
+$(BUILD)/lxc: $(BUILD)/main.o $(BUILD)/malloc.o $(BUILD)/open.o $(APPLET_OBJS) $(LIB_OBJS) $(GEN_OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 	@ls -l $@ | awk '{ printf "build/lxc: %d bytes\n", $$5 }'
@@ -141,7 +141,7 @@ bench: $(BUILD)/lxc $(BUILD)/bin/.stamp
 
 size: $(BUILD)/lxc
 	@ls -l $(BUILD)/lxc | awk '{ printf "build/lxc: %d bytes (budget 1572864)\n", $$5 }'
-	@$(CC) $(CFLAGS) -static -Wl,--gc-sections $(BUILD)/main.o $(BUILD)/malloc.o $(APPLET_OBJS) $(LIB_OBJS) $(GEN_OBJS) $(LIBS) -o $(BUILD)/lxc.unstripped
+	@$(CC) $(CFLAGS) -static -Wl,--gc-sections $(BUILD)/main.o $(BUILD)/malloc.o $(BUILD)/open.o $(APPLET_OBJS) $(LIB_OBJS) $(GEN_OBJS) $(LIBS) -o $(BUILD)/lxc.unstripped
 	@nm --size-sort -S -r $(BUILD)/lxc.unstripped | head -n 20
 
 clean:

@@ -11,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 PACKAGES="
  gcc make musl-tools linux-libc-dev gperf xz-utils file binutils ca-certificates
- bats busybox-static iproute2 util-linux procps psmisc tmux socat cpio kmod
+ bats busybox-static iproute2 util-linux procps psmisc tmux socat cpio kmod strace
  clang libclang-rt-14-dev libseccomp-dev libcap-dev
  lxc runc bubblewrap hyperfine
  dnsmasq-base iptables nftables openvswitch-switch

@@ -278,7 +278,7 @@ __attribute__((noreturn)) static void joining_child(struct attach_ctx *a, int er
 	int status;
 	pid_t pid;
 
-	if (a->cgroup && !a->o->elevated_cgroup && cgroup_enter(a->cgroup, CGROUP_PAYLOAD, getpid(), &err) < 0)
+	if (a->cgroup && !a->o->elevated_cgroup && cgroup_enter(a->cgroup, CGROUP_PAYLOAD, 0, &err) < 0)
 		goto fail;
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 		if (a->ns_fds[order[i]] < 0)

@@ -76,6 +76,17 @@ int cgroup_write_procs(int dirfd, pid_t pid, struct lxc_error *err)
 	return file_write_str_at(dirfd, "cgroup.procs", buf, err);
 }
 
+/* Move pid (0: ourselves) into the cgroup at dirfd. Moving ourselves on cgroup v1, we write
+ * "0" to "tasks": for a thread that moves itself the kernel skips its global threadgroup
+ * lock, whose first taker after a quiet spell waits for an RCU grace period (up to ~1.5 ms
+ * on a busy VM). Our processes run one thread, so the thread is the process. */
+static int hier_move(const struct cgroup_hier *h, int dirfd, pid_t pid, struct lxc_error *err)
+{
+	if (pid == 0)
+		return file_write_str_at(dirfd, h->version == 1 ? "tasks" : "cgroup.procs", "0", err);
+	return cgroup_write_procs(dirfd, pid, err);
+}
+
 int cgroup_hier_fd(struct cgroup_hier *h, enum cgroup_role role, struct lxc_error *err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -98,6 +109,18 @@ static void hier_close_fds(struct cgroup_hier *h)
 			close(h->fd[r]);
 		h->fd[r] = -1;
 	}
+}
+
+/* The caller's cgroup in this hierarchy, where ours are made, removed and left for: opened
+ * once (a start makes, enters and removes a cgroup in each hierarchy twice). Borrowed. */
+static int hier_base_fd(struct cgroup_hier *h)
+{
+	if (h->base_fd < 0) {
+		_cleanup_free_ char *path = cgroup_hier_path(h, h->base);
+
+		h->base_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	return h->base_fd;
 }
 
 static void hier_forget(struct cgroup_hier *h, enum cgroup_role role)
@@ -139,6 +162,8 @@ void cgroup_ctx_free(struct cgroup_ctx *c)
 		struct cgroup_hier *h = &c->h[i];
 
 		hier_close_fds(h);
+		if (h->base_fd >= 0)
+			close(h->base_fd);
 		for (int r = 0; r < CG_ROLES; r++) {
 			free(h->rel[r]);
 			free(h->top[r]);
@@ -301,7 +326,9 @@ static int hier_remove(struct cgroup_hier *h, const char *rel, const char *top, 
 		const char *leaf = slash ? slash + 1 : path;
 		_cleanup_free_ char *parent_rel = slash ? xstrndup(path, slash - path) : xstrdup("");
 		_cleanup_free_ char *parent = cgroup_hier_path(h, parent_rel);
-		_cleanup_close_ int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int own = -1;
+		int pfd = strcmp(parent_rel, h->base) == 0 ? hier_base_fd(h) :
+			  (own = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 
 		if (pfd < 0)
 			return errno == ENOENT ? 0 : error_sys(err, errno, "failed to open cgroup \"%s\"", parent);
@@ -360,21 +387,23 @@ int cgroup_tree_pids(int dirfd, pid_t **pids, size_t *n, struct lxc_error *err)
 
 enum mk_result { MK_CREATED, MK_BUSY };
 
-/* mkdir -p base/name in one hierarchy. A leaf that exists without processes is removed
- * and made again (a crashed start left it); one with processes is MK_BUSY. *top gets the
- * highest directory made (relative to mnt), or stays NULL. */
-static int hier_make(struct cgroup_hier *h, const char *name, char **top, struct lxc_error *err)
+/* mkdir -p base/name in one hierarchy (base: relative to mnt, base_fd: an fd on it, borrowed).
+ * A leaf that exists without processes is removed and made again (a crashed start left it);
+ * one with processes is MK_BUSY. *top gets the highest directory made (relative to mnt), or
+ * stays NULL; *leaf_fd an O_DIRECTORY fd on base/name when it was made. */
+static int hier_make(struct cgroup_hier *h, const char *base, int base_fd, const char *name, char **top,
+		     int *leaf_fd, struct lxc_error *err)
 {
-	_cleanup_free_ char *basepath = cgroup_hier_path(h, h->base);
 	struct strlist parts = { 0 };
-	_cleanup_free_ char *rel = xstrdup(h->base);
-	int cur = open(basepath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *rel = xstrdup(base);
+	int cur = base_fd;
 	bool cpuset = h->version == 1 && strlist_contains(&h->ctrls, "cpuset");
 	int ret = MK_CREATED;
 
 	*top = NULL;
+	*leaf_fd = -1;
 	if (cur < 0)
-		return error_sys(err, errno, "failed to open cgroup \"%s\"", basepath);
+		return error_sys(err, errno, "failed to open cgroup \"%s/%s\"", h->mnt, base);
 	strlist_split(&parts, name, "/");
 	for (size_t i = 0; i < parts.len; i++) {
 		const char *comp = parts.items[i];
@@ -424,10 +453,14 @@ static int hier_make(struct cgroup_hier *h, const char *name, char **top, struct
 			ret = error_prefix(err, "cgroup \"%s/%s\"", h->mnt, rel);
 			break;
 		}
-		close(cur);
+		if (cur != base_fd)
+			close(cur);
 		cur = next;
 	}
-	close(cur);
+	if (ret == MK_CREATED && cur != base_fd)
+		*leaf_fd = cur;
+	else if (cur != base_fd)
+		close(cur);
 	strlist_clear(&parts);
 	if (ret != MK_CREATED && *top) {
 		struct lxc_error ignored = { 0 };
@@ -449,10 +482,12 @@ static int create_role(struct cgroup_ctx *c, enum cgroup_role role, const char *
 
 		for (i = 0; i < c->n; i++) {
 			char *top = NULL;
+			int fd;
 
-			r = hier_make(&c->h[i], cand, &top, err);
+			r = hier_make(&c->h[i], c->h[i].base, hier_base_fd(&c->h[i]), cand, &top, &fd, err);
 			if (r != MK_CREATED)
 				break;
+			c->h[i].fd[role] = fd;
 			c->h[i].rel[role] = cgroup_join_rel(c->h[i].base, cand);
 			c->h[i].top[role] = top;
 			c->h[i].cg[role] = cgroup_hier_cg_path(&c->h[i], c->h[i].rel[role]);
@@ -487,16 +522,15 @@ static int create_payload(struct cgroup_ctx *c, struct lxc_error *err)
 
 		if (!c->inner_name) {
 			h->rel[CG_PAYLOAD] = xstrdup(h->rel[CG_LIMIT]);
+			if (h->fd[CG_LIMIT] >= 0) /* (musl's F_DUPFD_CLOEXEC adds an F_SETFD) */
+				h->fd[CG_PAYLOAD] = openat(h->fd[CG_LIMIT], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		} else {
 			char *top = NULL;
-			_cleanup_free_ char *saved = h->base;
-			int r;
+			int r, limit_fd = cgroup_hier_fd(h, CG_LIMIT, err);
 
-			/* inner is made below the limit cgroup, which is the "base" here */
-			h->base = xstrdup(h->rel[CG_LIMIT]);
-			r = hier_make(h, c->inner_name, &top, err);
-			free(h->base);
-			h->base = steal_ptr(saved);
+			/* inner is made below the limit cgroup */
+			r = limit_fd < 0 ? -1 :
+			    hier_make(h, h->rel[CG_LIMIT], limit_fd, c->inner_name, &top, &h->fd[CG_PAYLOAD], err);
 			free(top);
 			if (r != MK_CREATED) {
 				if (r == MK_BUSY)
@@ -572,7 +606,7 @@ int cgroup_enter(struct cgroup_ctx *c, enum cgroup_which which, pid_t pid, struc
 		int fd = cgroup_hier_fd(&c->h[i], role, err), ret = -1;
 
 		if (fd >= 0) {
-			ret = cgroup_write_procs(fd, pid, &e);
+			ret = hier_move(&c->h[i], fd, pid, &e);
 			if (ret < 0 && e.code == EBUSY && role == CG_PAYLOAD && c->h[i].version == 2)
 				ret = enter_payload_leaf(fd, pid, &e);
 			if (ret < 0 && err)
@@ -580,7 +614,7 @@ int cgroup_enter(struct cgroup_ctx *c, enum cgroup_which which, pid_t pid, struc
 		}
 		if (ret < 0)
 			return error_prefix(err, "failed to move process %d into cgroup \"%s\" (%s)",
-					    (int)pid, c->h[i].cg[role] ? c->h[i].cg[role] : "?", c->h[i].mnt);
+					    (int)(pid ? pid : getpid()), c->h[i].cg[role] ? c->h[i].cg[role] : "?", c->h[i].mnt);
 	}
 	return 0;
 }
@@ -800,6 +834,8 @@ static int monitor_pivot(struct cgroup_ctx *c, struct cgroup_hier *h, struct lxc
 	else
 		rel = cgroup_join_rel(h->base, "lxc.pivot"); /* v2: processes only in leaves */
 	path = cgroup_hier_path(h, rel);
+	if (strcmp(rel, h->base) == 0 && hier_base_fd(h) >= 0)
+		return hier_move(h, h->base_fd, 0, err);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		/* only a pivot cgroup of our own may be missing */
@@ -809,7 +845,7 @@ static int monitor_pivot(struct cgroup_ctx *c, struct cgroup_hier *h, struct lxc
 	}
 	if (fd < 0)
 		return error_sys(err, errno, "failed to open cgroup \"%s\"", path);
-	return cgroup_write_procs(fd, getpid(), err);
+	return hier_move(h, fd, 0, err);
 }
 
 static void keep_first(struct lxc_error *err, int *ret, const struct lxc_error *e)

@@ -81,7 +81,8 @@ int cgroup_create(struct cgroup_ctx *c, struct lxc_error *err);
 /* One of the two: a start makes the payload's first (the container's init waits for it)
  * and the monitor's while init execs. A failure removes what it made. */
 int cgroup_create_for(struct cgroup_ctx *c, enum cgroup_which which, struct lxc_error *err);
-/* Move pid (a whole process) into the payload or monitor cgroup in every hierarchy. */
+/* Move pid (a whole process; 0: the calling one, which must run a single thread) into the
+ * payload or monitor cgroup in every hierarchy. */
 int cgroup_enter(struct cgroup_ctx *c, enum cgroup_which which, pid_t pid, struct lxc_error *err);
 /* lxc.cgroup.* (v1 hosts, hybrid) or lxc.cgroup2.* (pure v2), in file order; devices rules
  * go to devices.allow/deny on v1 and become a BPF program on v2 (v1-style rules are

@@ -25,6 +25,7 @@ struct cgroup_hier {
 	char *top[CG_ROLES];         /* highest directory this context created (limit, -, monitor) */
 	char *cg[CG_ROLES];          /* the same as /proc/PID/cgroup shows them (for info) */
 	int fd[CG_ROLES];            /* O_DIRECTORY fds, opened on first use; -1 */
+	int base_fd;                 /* O_DIRECTORY fd on base, opened on first use; -1 */
 };
 
 /* The device rules model shared by v1 and v2 (man lxc.container.conf "CONTROL GROUPS"). */

@@ -128,6 +128,7 @@ void cgroup_hier_init_fds(struct cgroup_hier *h)
 {
 	for (int r = 0; r < CG_ROLES; r++)
 		h->fd[r] = -1;
+	h->base_fd = -1;
 }
 
 static struct cgroup_hier *hier_add(struct cgroup_ctx *c, int version, const char *ctrl_str,

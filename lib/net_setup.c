@@ -740,6 +740,8 @@ static int net_return_phys(struct net_state *st, struct nl_sock *host, struct ne
  * the NICs we made: a physical one (no kind), or a veth, macvlan, ipvlan or vlan whose
  * peer or lower device is in our namespace (host_nsid: its id there). Devices the
  * container made for itself, also those paired with a nested container, die with it. */
+#define NSID_UNASKED (-2) /* net_netns_id answers -1 when there is none */
+
 static bool net_is_foreign(const struct net_state *st, int host_nsid, const struct net_link *l)
 {
 	static const char *const kinds[] = { "veth", "macvlan", "ipvlan", "vlan" };
@@ -767,7 +769,7 @@ static int net_return_foreign(struct net_state *st, struct nl_sock *host, struct
 	struct lxc_error e = { 0 };
 	struct nl_sock csk;
 	size_t n = 0;
-	int host_nsid;
+	int host_nsid = NSID_UNASKED;
 
 	if (st->netns_fd < 0)
 		return 0;
@@ -783,11 +785,13 @@ static int net_return_foreign(struct net_state *st, struct nl_sock *host, struct
 		net_note(first, failed, &e);
 		return -1;
 	}
-	host_nsid = net_netns_id(&csk, self, NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct net_link taken;
 		bool clash;
 
+		/* our namespace's id in there: asked once, and only when there is more than lo */
+		if (!(links[i].flags & IFF_LOOPBACK) && host_nsid == NSID_UNASKED)
+			host_nsid = net_netns_id(&csk, self, NULL);
 		if (!net_is_foreign(st, host_nsid, &links[i]))
 			continue;
 		clash = net_link_get(host, links[i].name, 0, &taken, NULL) == 0;

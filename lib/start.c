@@ -498,7 +498,7 @@ static int enter_monitor_cgroup(struct start_ctx *ctx, struct lxc_error *err)
 {
 	if (cgroup_create_for(ctx->cgroup, CGROUP_MONITOR, err) < 0 || start_write_state(ctx, err) < 0)
 		return -1;
-	return cgroup_enter(ctx->cgroup, CGROUP_MONITOR, getpid(), err);
+	return cgroup_enter(ctx->cgroup, CGROUP_MONITOR, 0, err);
 }
 
 static int open_init_ns(struct start_ctx *ctx, const char *ns)

@@ -449,11 +449,43 @@ bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* close_range(2) (Linux 5.9) over the gaps between the kept fds: a call per gap, where the
+ * /proc/self/fd scan makes one per open fd. False when the kernel has none. */
+static bool close_gaps(int from, const int *keep, size_t nkeep)
+{
+	unsigned sorted[8], lo = (unsigned)from;
+	size_t n = 0;
+
+	if (nkeep > ARRAY_SIZE(sorted))
+		return false;
+	for (size_t i = 0; i < nkeep; i++) {
+		size_t j;
+
+		if (keep[i] < from)
+			continue;
+		j = n++;
+		for (; j > 0 && sorted[j - 1] > (unsigned)keep[i]; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = (unsigned)keep[i];
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (sorted[i] < lo)
+			continue;
+		if (sorted[i] > lo && syscall(SYS_close_range, lo, sorted[i] - 1, 0) < 0)
+			return false;
+		lo = sorted[i] + 1;
+	}
+	return syscall(SYS_close_range, lo, ~0U, 0) == 0;
+}
+
 void close_fds_from(int from, const int *keep, size_t nkeep)
 {
-	_cleanup_closedir_ DIR *dir = opendir("/proc/self/fd");
+	_cleanup_closedir_ DIR *dir = NULL;
 	struct dirent *de;
 
+	if (close_gaps(from, keep, nkeep))
+		return;
+	dir = opendir("/proc/self/fd");
 	if (!dir) {
 		/* no procfs: close a generous range instead */
 		for (int fd = from; fd < 1024; fd++) {

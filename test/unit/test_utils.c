@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lxc.h"
@@ -150,4 +151,31 @@ TEST(sysconf_defaults_and_file)
 	CHECK_STR(sc.default_config, "/etc/lxc/default.conf");
 	sysconf_free(&sc);
 	unlink(path);
+}
+
+/* close_fds_from keeps exactly the listed fds at or above from (a negative or low entry
+ * must not turn into a range that closes stdin/stdout/stderr); run in a child, whose fds
+ * it may close at will. */
+TEST(utils_close_fds_from_keeps_listed)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fds[6], keep[5];
+		unsigned bad = 0;
+
+		for (int i = 0; i < 6; i++)
+			fds[i] = fcntl(0, F_DUPFD, 20 + 3 * i);
+		keep[0] = fds[4], keep[1] = fds[1], keep[2] = fds[1], keep[3] = -1, keep[4] = 1;
+		close_fds_from(3, keep, 5);
+		for (int i = 0; i < 6; i++)
+			bad |= (unsigned)((fcntl(fds[i], F_GETFD) >= 0) != (i == 1 || i == 4)) << i;
+		for (int fd = 0; fd < 3; fd++)
+			bad |= (unsigned)(fcntl(fd, F_GETFD) < 0) << (8 + fd);
+		_exit(bad ? 1 : 0);
+	}
+	CHECK(pid > 0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
