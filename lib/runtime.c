@@ -83,15 +83,20 @@ int runtime_lock(const struct runtime_paths *p, struct lxc_error *err)
 	return error_set(err, "failed to lock \"%s\": it keeps being replaced", p->lock);
 }
 
-void runtime_unlock(const struct runtime_paths *p, int fd)
+bool runtime_lock_file_is(const struct runtime_paths *p, int fd)
 {
 	struct stat st_fd, st_path;
 
+	return fd >= 0 && fstat(fd, &st_fd) == 0 && lstat(p->lock, &st_path) == 0 &&
+	       st_fd.st_dev == st_path.st_dev && st_fd.st_ino == st_path.st_ino;
+}
+
+void runtime_unlock(const struct runtime_paths *p, int fd)
+{
 	if (fd < 0)
 		return;
 	/* still ours (we hold it, so nobody else may have replaced it): remove it first */
-	if (fstat(fd, &st_fd) == 0 && lstat(p->lock, &st_path) == 0 &&
-	    st_fd.st_dev == st_path.st_dev && st_fd.st_ino == st_path.st_ino)
+	if (runtime_lock_file_is(p, fd))
 		unlink(p->lock);
 	close(fd);
 }

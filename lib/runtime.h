@@ -30,6 +30,9 @@ int runtime_lock(const struct runtime_paths *p, struct lxc_error *err);
  * holds the lock may call it (a copy of fd elsewhere keeps the lock held, and whoever
  * locks after the removal gets a new file). */
 void runtime_unlock(const struct runtime_paths *p, int fd);
+/* Whether the lock file at its path is still the one fd holds: a monitor's last step is to
+ * remove it, so a guard that finds it there knows its monitor died before the end. */
+bool runtime_lock_file_is(const struct runtime_paths *p, int fd);
 /* Whether some process holds the lock right now. */
 bool runtime_is_locked(const struct runtime_paths *p);
 

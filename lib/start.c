@@ -803,7 +803,10 @@ __attribute__((noreturn)) static void guard_main(struct start_ctx *ctx, pid_t mo
 	sigaddset(&death, SIGUSR1);
 	if (getppid() == monitor)
 		sigwaitinfo(&death, NULL);
-	crashed = path_exists(ctx->paths.state);
+	/* The monitor's last step removes the lock file; still there (and ours), the monitor
+	 * died before the end. Not the state file's presence: by now the next start may have
+	 * written its own under the same name, and its container is none of our business. */
+	crashed = runtime_lock_file_is(&ctx->paths, ctx->lock_fd);
 	if (crashed) {
 		struct lxc_error err = { 0 };
 		/* fds 0 and 1 taken again: a pipe made for script.down must not land on them (a

@@ -13,6 +13,12 @@ teardown_file() {
 	lxc_cleanup_path
 }
 
+# a failed test leaves neither its background processes nor c1 running to the next one
+teardown() {
+	[ -z "${mon:-}" ] || kill "$mon" 2>/dev/null || true
+	lxc-stop -P "$(P)" -n c1 -k >/dev/null 2>&1 || true
+}
+
 P() { echo "$LXC_TEST_PATH"; }
 
 @test "create: busybox rootfs, config with LXC's header and keys" {

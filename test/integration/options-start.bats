@@ -231,6 +231,26 @@ in_ct() { local n=$1; shift; lxc-attach -P "$(P)" -n "$n" -- "$@"; }
 	[ -z "$output" ]
 }
 
+@test "a guard that wakes late after a normal stop leaves the next start's container alone" {
+	# the guard goes by its lock file, not by a state file the next start may have written
+	lxc-start -P "$(P)" -n hsco
+	pid=$(init_pid hsco)
+	monitor=$(awk '{ print $4 }' "/proc/$pid/stat")
+	guard=$(guard_of "$monitor")
+	kill -STOP "$guard"
+	lxc-stop -P "$(P)" -n hsco -k
+	lxc-start -P "$(P)" -n hsco
+	pid2=$(init_pid hsco)
+	kill -CONT "$guard"
+	wait_until "[ ! -d /proc/$guard ]"
+	[ "$(lxc-info -P "$(P)" -n hsco -s)" = "State:          RUNNING" ]
+	[ "$(init_pid hsco)" = "$pid2" ]
+	[ -n "$(find /sys/fs/cgroup -maxdepth 6 -type d -name lxc.payload.hsco)" ]
+	lxc-stop -P "$(P)" -n hsco -k
+	run leftovers "$(P)" hsco
+	[ -z "$output" ]
+}
+
 @test "ttys and the console are there when the devices rules deny ptys (as in LXC)" {
 	cp "$(P)/hsco/config" "$(P)/hsco/config.bak"
 	printf 'lxc.tty.max = 3\nlxc.cgroup.devices.deny = a\nlxc.cgroup.devices.allow = c 1:3 rwm\n' >> "$(P)/hsco/config"
