@@ -736,12 +736,12 @@ static int net_return_phys(struct net_state *st, struct nl_sock *host, struct ne
 	return ret;
 }
 
+#define NSID_UNASKED (-2) /* net_netns_id answers -1 when there is none */
+
 /* A device in the container that came from outside (lxc-device add) and is not one of
  * the NICs we made: a physical one (no kind), or a veth, macvlan, ipvlan or vlan whose
  * peer or lower device is in our namespace (host_nsid: its id there). Devices the
  * container made for itself, also those paired with a nested container, die with it. */
-#define NSID_UNASKED (-2) /* net_netns_id answers -1 when there is none */
-
 static bool net_is_foreign(const struct net_state *st, int host_nsid, const struct net_link *l)
 {
 	static const char *const kinds[] = { "veth", "macvlan", "ipvlan", "vlan" };
