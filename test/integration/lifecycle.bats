@@ -120,10 +120,13 @@ P() { echo "$LXC_TEST_PATH"; }
 
 @test "two starts: exactly one wins" {
 	a=0 b=0
+	# by pid: under BATS_TEST_TIMEOUT, bats's own countdown is job %1
 	lxc-start -P "$(P)" -n c1 &
+	p1=$!
 	lxc-start -P "$(P)" -n c1 &
-	wait %1 || a=$?
-	wait %2 || b=$?
+	p2=$!
+	wait "$p1" || a=$?
+	wait "$p2" || b=$?
 	[ $((a + b)) -eq 1 ]
 	run lxc-start -P "$(P)" -n c1
 	[ "$status" -eq 1 ]
