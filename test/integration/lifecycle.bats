@@ -197,10 +197,11 @@ P() { echo "$LXC_TEST_PATH"; }
 	run lxc-wait -P "$(P)" -n c1 -s RUNNING -t 1
 	[ "$status" -eq 1 ]
 	( sleep 0.5; lxc-start -P "$(P)" -n c1 ) &
+	starter=$!
 	start=$(date +%s%N)
 	run lxc-wait -P "$(P)" -n c1 -s 'RUNNING|FROZEN' -t 10
 	[ "$status" -eq 0 ]
-	wait
+	wait "$starter" # (a bare wait would also wait for bats's BATS_TEST_TIMEOUT countdown)
 	[ $(( ($(date +%s%N) - start) / 1000000 )) -lt 5000 ]
 	lxc-stop -P "$(P)" -n c1 -k
 	run lxc-wait -P "$(P)" -n c1 -s BOGUS
