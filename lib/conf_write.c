@@ -227,7 +227,7 @@ static void drop_other_type_keys(struct lxc_conf *conf, const struct conf_ref *r
 
 int conf_set_item(struct lxc_conf *conf, const char *key, const char *value, struct lxc_error *err)
 {
-	_cleanup_free_ char *name = NULL;
+	_cleanup_free_ char *name = NULL, *trimmed = NULL;
 	struct conf_ref ref;
 	ssize_t first;
 
@@ -235,6 +235,10 @@ int conf_set_item(struct lxc_conf *conf, const char *key, const char *value, str
 		value = "";
 	if (strchr(value, '\n'))
 		return error_set(err, "%s: a value cannot contain a newline", key);
+	/* the key as a config line gives it (blanks around it dropped): the line written is
+	 * named by what was checked here ("lxc.cgroup.dir\r" is not a cgroup file "dir\r") */
+	trimmed = xstrdup(key);
+	key = str_trim(trimmed);
 	if (apply(conf, key, value, &ref, err) < 0)
 		return -1;
 	name = conf_ref_name(&ref);

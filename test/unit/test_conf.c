@@ -462,6 +462,32 @@ TEST(conf_text_is_kept_byte_for_byte)
 	conf_free(conf);
 }
 
+/* A key given with blanks around it (-s, the API) means what the same line in a file means:
+ * found by fuzz_conf_define, "lxc.cgroup.dir\r" was taken for a cgroup file "dir\r", written
+ * as such, and the file then failed to load. */
+TEST(conf_set_item_key_as_in_a_file)
+{
+	struct lxc_error err = { 0 };
+	struct lxc_conf *conf = parse("", &err), *again;
+	char *text;
+	int plain, blank;
+
+	CHECK(conf != NULL);
+	if (!conf)
+		return;
+	plain = conf_set_item(conf, "lxc.cgroup.dir", "/abla/b", &err);
+	blank = conf_set_item(conf, "lxc.cgroup.dir\r", "/abla/b", &err);
+	CHECK(plain == blank);
+	CHECK(conf_set_item(conf, " lxc.uts.name\t", "c1", &err) == 0);
+	CHECK_GET(conf, "lxc.uts.name", "c1");
+	text = conf_text(conf);
+	again = conf_new();
+	CHECK(conf_load_buffer(again, "/test/config", text, strlen(text), &err) == 0);
+	conf_free(again);
+	free(text);
+	conf_free(conf);
+}
+
 TEST(conf_set_item_edits_text)
 {
 	struct lxc_error err = { 0 };
