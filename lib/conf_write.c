@@ -160,6 +160,12 @@ static ssize_t first_covered(const struct lxc_conf *conf, const struct conf_ref 
 	return -1;
 }
 
+/* What a config line loses around its value when read (str_trim; a newline cannot be in one). */
+static bool trimmed_when_read(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
 /* A value that would lose characters when read back gets quotes. */
 static char *quote_value(const char *value)
 {
@@ -168,7 +174,7 @@ static char *quote_value(const char *value)
 
 	if (n == 0)
 		return xstrdup("");
-	if (value[0] != ' ' && value[0] != '\t' && value[n - 1] != ' ' && value[n - 1] != '\t' &&
+	if (!trimmed_when_read(value[0]) && !trimmed_when_read(value[n - 1]) &&
 	    !(n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n - 1] == value[0]))
 		return xstrdup(value);
 	q = value[0] == '"' || value[n - 1] == '"' ? '\'' : '"';

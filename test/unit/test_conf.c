@@ -462,9 +462,10 @@ TEST(conf_text_is_kept_byte_for_byte)
 	conf_free(conf);
 }
 
-/* A key given with blanks around it (-s, the API) means what the same line in a file means:
- * found by fuzz_conf_define, "lxc.cgroup.dir\r" was taken for a cgroup file "dir\r", written
- * as such, and the file then failed to load. */
+/* A key given with blanks around it (-s, the API) means what the same line in a file means,
+ * and a value keeps what the file would trim: found by fuzz_conf_define, "lxc.cgroup.dir\r"
+ * was taken for a cgroup file "dir\r", and "\r/abla/b" was written bare; either way the file
+ * then failed to load. */
 TEST(conf_set_item_key_as_in_a_file)
 {
 	struct lxc_error err = { 0 };
@@ -480,6 +481,9 @@ TEST(conf_set_item_key_as_in_a_file)
 	CHECK(plain == blank);
 	CHECK(conf_set_item(conf, " lxc.uts.name\t", "c1", &err) == 0);
 	CHECK_GET(conf, "lxc.uts.name", "c1");
+	/* a value the parser would trim ("\r/..." would read back absolute) is written quoted */
+	CHECK(conf_set_item(conf, "lxc.cgroup.dir", "\r/abla/b", &err) == 0);
+	CHECK_GET(conf, "lxc.cgroup.dir", "\r/abla/b");
 	text = conf_text(conf);
 	again = conf_new();
 	CHECK(conf_load_buffer(again, "/test/config", text, strlen(text), &err) == 0);
