@@ -833,9 +833,9 @@ static int monitor_pivot(struct cgroup_ctx *c, struct cgroup_hier *h, struct lxc
 		rel = xstrdup(h->base);
 	else
 		rel = cgroup_join_rel(h->base, "lxc.pivot"); /* v2: processes only in leaves */
-	path = cgroup_hier_path(h, rel);
 	if (strcmp(rel, h->base) == 0 && hier_base_fd(h) >= 0)
 		return hier_move(h, h->base_fd, 0, err);
+	path = cgroup_hier_path(h, rel);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		/* only a pivot cgroup of our own may be missing */

@@ -5,7 +5,7 @@
 load helpers
 
 setup_file() {
-	export LXC_TEST_PATH=$(mktemp -d /tmp/hsy.XXXXXX)
+	lxc_test_path > /dev/null # a fresh lxcpath, exported for the tests
 	make_busybox hsy
 }
 
