@@ -21,9 +21,9 @@ fail() { say "$*"; report "# hvm: guest setup failed: $*"; finish 125; }
 
 # run_bats FILE: bats on one file, its TAP copied to the host as it comes. The file runs in a
 # session of its own, watched: still running after HVM_FILE_TIMEOUT seconds (default 300; the
-# slowest file takes about 60), it is taken as hung. Then the console gets what every process
-# is doing (ps, kernel stacks, the kernel's blocked tasks), the TAP a "not ok" naming the test
-# that hangs, the session is killed and the lane goes on with the next file.
+# slowest file takes about 60), it is taken as hung: the TAP gets a "not ok" naming the test
+# and what the kernel reports, the console what every process is doing, the session is killed
+# and the lane goes on with the next file.
 run_bats() {
 	_tap=/tmp/hvm-tap
 	: > "$_tap"
@@ -37,7 +37,11 @@ run_bats() {
 		sleep "${HVM_FILE_TIMEOUT:-300}" &
 		_sleep=$!
 		wait $_sleep
-		hang_report "$1" "$_tap"
+		hang_verdict "$1" "$_tap"
+		# reading /proc can block on a task stuck in the kernel: the report runs aside and
+		# gets a while, the kill comes regardless
+		hang_report < /dev/null &
+		sleep 20
 		kill -s KILL -- -"$_bats"
 	) &
 	_watch=$!
@@ -48,21 +52,29 @@ run_bats() {
 	return $_rc
 }
 
-# hang_report FILE TAP: which test of FILE hangs (the one after the last result in TAP) and
-# what the processes are doing.
-hang_report() {
+# hang_verdict FILE TAP: the "not ok" of the test of FILE that hangs (the one after the last
+# result in TAP), with the kernel's own word when it has one (a soft lockup, a hung task).
+hang_verdict() {
 	_done=$(grep -cE '^(not )?ok ' "$2")
 	_name=$(awk -v n=$((_done + 1)) '/^@test / && ++i == n { sub(/^@test +"/, ""); sub(/" *\{ *$/, ""); print }' "$1")
-	say "${1#"$LXC_TOP"/}: test $((_done + 1)) still running after ${HVM_FILE_TIMEOUT:-300}s; processes:"
-	ps --ppid 2 -p 2 --deselect -o pid,ppid,pgid,stat,wchan:32,etimes,args
-	for _p in /proc/[0-9]*; do
-		[ -n "$(tr -d '\0' < "$_p/cmdline" 2>/dev/null)" ] || continue	# a kernel thread
-		say "kernel stack of ${_p#/proc/} ($(tr '\0' ' ' < "$_p/cmdline" | cut -c1-80)):"
-		cat "$_p/stack" 2>/dev/null
-	done
+	_kernel=$(dmesg 2>/dev/null | grep -m1 -E 'soft lockup|blocked for more than|self-detected stall|BUG:|Oops' | sed 's/^\[[^]]*\] *//')
+	echo "not ok - ${1#"$LXC_TOP"/}: test $((_done + 1)) ($_name) hung: still running after ${HVM_FILE_TIMEOUT:-300}s; killed${_kernel:+; the kernel: $_kernel} (processes and kernel stacks on the guest's console)" >> "$2"
+	say "${1#"$LXC_TOP"/}: test $((_done + 1)) still running after ${HVM_FILE_TIMEOUT:-300}s; what the processes are doing:"
+}
+
+# hang_report: the kernel's view first (it cannot block: blocked tasks, then every CPU's
+# backtrace, which shows a task spinning in the kernel), then each process's stack and state
+# from /proc, every read bounded.
+hang_report() {
 	echo w > /proc/sysrq-trigger
+	echo l > /proc/sysrq-trigger
 	sleep 1
-	echo "not ok - ${1#"$LXC_TOP"/}: test $((_done + 1)) ($_name) hung: still running after ${HVM_FILE_TIMEOUT:-300}s; killed (processes and kernel stacks on the guest's console)" >> "$2"
+	timeout -s KILL 10 ps --ppid 2 -p 2 --deselect -o pid,ppid,pgid,stat,wchan:32,etimes,args
+	for _p in /proc/[0-9]*; do
+		[ -e "$_p/exe" ] || continue	# a kernel thread
+		say "kernel stack of ${_p#/proc/} ($(timeout -s KILL 2 cat "$_p/comm")):"
+		timeout -s KILL 2 cat "$_p/stack"
+	done
 }
 
 say "stage 2 started"
