@@ -14,7 +14,7 @@
 enum { OPT_SHARE_NET = 0x2000, OPT_SHARE_IPC, OPT_SHARE_UTS, OPT_SHARE_PID };
 
 static struct {
-	bool foreground;
+	bool foreground, close_all_fds;
 	const char *pidfile, *rcfile, *console, *console_log;
 	struct strlist defines;
 	const char *share[NS_COUNT];
@@ -45,7 +45,7 @@ static int parse(struct lxc_args *args, int o, const char *arg)
 	case 'f': opt.rcfile = arg; break;
 	case 'c': opt.console = arg; break;
 	case 'L': opt.console_log = arg; break;
-	case 'C': break; /* fds are always closed before init runs */
+	case 'C': opt.close_all_fds = true; break;
 	case 's': strlist_push(&opt.defines, arg); break;
 	case OPT_SHARE_NET: opt.share[NS_NET] = arg; break;
 	case OPT_SHARE_IPC: opt.share[NS_IPC] = arg; break;
@@ -65,6 +65,14 @@ static int start_main(struct lxc_args *args)
 
 	if (container_name_check(args->name, &err) < 0)
 		return applet_fail_error(args, &err);
+	/* as LXC: a daemon (or -C) keeps nothing its caller left open beyond stdio, or a pipe
+	 * given to it would stay open, and its reader waiting, as long as the container runs.
+	 * Before anything of ours is open but the log. */
+	if (!opt.foreground || opt.close_all_fds) {
+		int keep = log_file_fd();
+
+		close_fds_from(3, &keep, keep >= 0 ? 1 : 0);
+	}
 	config = opt.rcfile ? xstrdup(opt.rcfile) : container_config_path(args->lxcpath, args->name);
 	if (!opt.rcfile && !container_defined(args->lxcpath, args->name))
 		return applet_fail(args, "%s doesn't exist", args->name);

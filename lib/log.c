@@ -83,6 +83,11 @@ int log_get_level(void)
 	return log_state.level;
 }
 
+int log_file_fd(void)
+{
+	return log_state.fd;
+}
+
 bool log_enabled(int level)
 {
 	if (level >= LOG_LEVEL_WARN && !log_state.quiet)

@@ -29,6 +29,8 @@ void log_set_quiet(bool quiet);
 int log_set_file(const char *path);
 void log_set_level(int level);
 int log_get_level(void);
+/* The log file's descriptor (-o or lxc.log.file), -1 when there is none. */
+int log_file_fd(void);
 /* Whether a message at this level would be written anywhere (to skip costly formatting). */
 bool log_enabled(int level);
 /* Close the log file descriptor (before exec into a container). */

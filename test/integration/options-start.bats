@@ -58,6 +58,35 @@ in_ct() { local n=$1; shift; lxc-attach -P "$(P)" -n "$n" -- "$@"; }
 	[ ! -e "$(P)/pid" ]
 }
 
+@test "lxc-start (daemon) keeps no fd of its caller: \$(lxc-start 7>&1) returns at once" {
+	# the daemon holding a dup of the command substitution's pipe kept its reader waiting
+	# for as long as the container ran (LXC: --daemon implies --close-all-fds)
+	run timeout 30 bash -c 'x=$(lxc-start -P "$1" -n hsco 7>&1 8>"$1/fd8"); echo returned' _ "$(P)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = returned ]
+	# nobody holds the file given as fd 8 (monitor and guard included)
+	[ "$(lxc-info -P "$(P)" -n hsco -s)" = "State:          RUNNING" ]
+	[ -z "$(find /proc/[0-9]*/fd -lname "$(P)/fd8" 2>/dev/null)" ]
+}
+
+@test "lxc-start -F -C closes the fds it inherited; without -C they stay (as in LXC)" {
+	lxc-start -F -C -P "$(P)" -n hsco -- /bin/sh -c 'sleep 30' < /dev/null > /dev/null 2>&1 8>"$(P)/fd8" &
+	fg=$!
+	wait_state hsco RUNNING
+	run find /proc/$fg/fd -lname "$(P)/fd8"
+	lxc-stop -P "$(P)" -n hsco -k
+	wait "$fg" || true
+	[ -z "$output" ]
+	lxc-start -F -P "$(P)" -n hsco -- /bin/sh -c 'sleep 30' < /dev/null > /dev/null 2>&1 8>"$(P)/fd8" &
+	fg=$!
+	wait_state hsco RUNNING
+	run find /proc/$fg/fd -lname "$(P)/fd8"
+	lxc-stop -P "$(P)" -n hsco -k
+	wait "$fg" || true
+	[ -n "$output" ]
+}
+
 @test "lxc-start -f and --rcfile: another config file" {
 	sed 's/^lxc.uts.name = .*/lxc.uts.name = hsc-rcfile/' "$(P)/hsco/config" > "$(P)/alt.conf"
 	lxc-start -P "$(P)" -n hsco -f "$(P)/alt.conf"
