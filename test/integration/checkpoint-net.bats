@@ -180,14 +180,14 @@ roundtrip() {
 	run lxc-checkpoint -P "$(A)" -n hckn1 -D "$BATS_TEST_TMPDIR/img" -s
 	[ "$status" -eq 0 ]
 	[ "$(lxc-info -P "$(A)" -n hckn1 -s | awk '{print $2}')" = STOPPED ]
-	! ip link show hkvp1 2>/dev/null
+	refute ip link show hkvp1 2>/dev/null
 	run lxc-checkpoint -P "$(A)" -n hckn1 -D "$BATS_TEST_TMPDIR/img" -r
 	[ "$status" -eq 0 ]
 	ip link show hkvp1 | grep -q 'master hkbr1'
 	roundtrip hkcl1 after-restore
 	roundtrip hkcl1 "$(head -c 60 /dev/urandom | base64 -w0 | tr -d '/+=')"
 	[ "$(grep -c connected "$BATS_FILE_TMPDIR/log-hkcl1")" -eq 1 ]
-	! grep -q error "$BATS_FILE_TMPDIR/log-hkcl1"
+	refute grep -q error "$BATS_FILE_TMPDIR/log-hkcl1"
 	# and through a dump that leaves the container running
 	run lxc-checkpoint -P "$(A)" -n hckn1 -D "$BATS_TEST_TMPDIR/img2"
 	[ "$status" -eq 0 ]
@@ -203,7 +203,7 @@ roundtrip() {
 	lxc-checkpoint -P "$(A)" -n hckn1 -D "$BATS_TEST_TMPDIR/img" -s
 	run lxc-checkpoint -P "$(A)" -n hckn1 -D "$BATS_TEST_TMPDIR/img" -r -A "$script"
 	[ "$status" -eq 1 ]
-	! ip link show hkvp1 2>/dev/null
+	refute ip link show hkvp1 2>/dev/null
 	[ "$(lxc-info -P "$(A)" -n hckn1 -s | awk '{print $2}')" = STOPPED ]
 	run lxc-checkpoint -P "$(A)" -n hckn1 -D "$BATS_TEST_TMPDIR/img" -r
 	[ "$status" -eq 0 ]
@@ -230,7 +230,7 @@ roundtrip() {
 	wait "$ps_pid"
 	[ ! -s "$BATS_TEST_TMPDIR/ps.out" ]
 	# the memory went over TCP: pages are on B's side only
-	! ls "$img_a"/pages-*.img 2>/dev/null
+	refute ls "$img_a"/pages-*.img 2>/dev/null
 	ls "$img_b"/pages-*.img >/dev/null
 	# copy the rest of the images, and the container (its rootfs path follows the lxcpath)
 	cp -a "$img_a/." "$img_b/"

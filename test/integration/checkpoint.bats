@@ -320,7 +320,7 @@ leftover_cgroups() {
 	lxc-stop -P "$(P)" -n hckc3 -k
 	[ "$status" -eq 0 ]
 	# "/" (or a sub-cgroup of it), never "/../lxc.payload..." (the monitor's cgroup as root)
-	! grep -q '\.\.' <<< "$output"
+	refute grep -q '\.\.' <<< "$output"
 	grep -q '^0::/' <<< "$output"
 }
 
@@ -523,7 +523,7 @@ leftover_cgroups() {
 	[ "$(state hckc3)" = STOPPED ]
 	[ -z "$(leftover_cgroups hckc3)" ]
 	[ "$(our_mounts)" = "$snap" ]
-	! pgrep -f "lxc-checkpoint -P $(P) -n hckc3" >/dev/null
+	refute pgrep -f "lxc-checkpoint -P $(P) -n hckc3" >/dev/null
 	[ "$(cd "$d" && md5sum *.img | sort)" = "$sums" ]
 	run lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -r
 	[ "$status" -eq 0 ]
@@ -639,7 +639,7 @@ netns_kind() {
 	pid=$(cat "$(P)/hckc3/rootfs/tmp/hck/pid")
 	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
 	[ "$(netns_kind "$d")" = fresh ]
-	! ls "$d"/netdev-*.img "$d"/route-*.img "$d"/iptables-*.img 2>/dev/null
+	refute ls "$d"/netdev-*.img "$d"/route-*.img "$d"/iptables-*.img 2>/dev/null
 	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -r
 	[ "$(state hckc3)" = RUNNING ]
 	[ "$(cat "$(P)/hckc3/rootfs/tmp/hck/pid")" = "$pid" ]

@@ -191,7 +191,7 @@ dev() { lxc-device -P "$(P)" -n "${HTD_C:-htd-d1}" "$@"; }
 	ip link set htd-dv4 up
 	run lxc-device -P "$(P)" --name=htd-d1 -- add htd-dv4 eth5
 	[ "$status" -eq 0 ]
-	! ip link show htd-dv4 2>/dev/null
+	refute ip link show htd-dv4 2>/dev/null
 	run in_c 'ip link show eth5'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *",UP"* ]]

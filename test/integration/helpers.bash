@@ -5,6 +5,12 @@ bats_require_minimum_version 1.5.0
 # make check sets BATS_TEST_TIMEOUT: bats then runs its countdown as a background job of
 # the test's shell, so a test waits for its own jobs by pid ($!), never with a bare `wait`
 # or `wait %1`.
+#
+# A bare `! CMD` fails a bats test only as its last line (errexit ignores negated
+# commands): elsewhere an assertion that CMD fails is `refute CMD`.
+refute() {
+	! "$@"
+}
 LXC_TOP=${LXC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 LXC_BIN=${LXC_BIN:-$LXC_TOP/build/lxc}
 export PATH="$LXC_TOP/build/bin:$PATH"

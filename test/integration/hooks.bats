@@ -84,7 +84,7 @@ record() { awk -v t="== $1" '$0 == t { on = 1; next } /^== / { on = 0 } on' "$2"
 	# stop: the container's namespaces as extra arguments, still usable
 	record stop "$log" | grep -q "^args: hsch lxc stop .*uts:/proc/[0-9]*/fd/[0-9]*"
 	# only the container's own namespaces (it has no user namespace)
-	! record stop "$log" | grep -q "user:/proc"
+	record stop "$log" | refute grep -q "user:/proc"
 	record stop "$log" | grep -qx "uts: hsch"
 	record stop "$log" | grep -qx "LXC_PID=$pid"
 	record stop "$log" | grep -qx "LXC_TARGET=stop"

@@ -70,21 +70,22 @@ in_ct() { local n=$1; shift; lxc-attach -P "$(P)" -n "$n" -- "$@"; }
 	[ -z "$(find /proc/[0-9]*/fd -lname "$(P)/fd8" 2>/dev/null)" ]
 }
 
+# fd8_held_by_foreground_start [OPTION]: whether lxc-start -F [OPTION], given a file as fd 8,
+# still holds it once the container runs
+fd8_held_by_foreground_start() {
+	lxc-start -F "$@" -P "$(P)" -n hsco -- /bin/sh -c 'sleep 30' < /dev/null > /dev/null 2>&1 8>"$(P)/fd8" &
+	local fg=$!
+	wait_state hsco RUNNING
+	held=$(find /proc/$fg/fd -lname "$(P)/fd8")
+	lxc-stop -P "$(P)" -n hsco -k
+	wait "$fg" || true
+	[ -n "$held" ]
+}
+
 @test "lxc-start -F -C closes the fds it inherited; without -C they stay (as in LXC)" {
-	lxc-start -F -C -P "$(P)" -n hsco -- /bin/sh -c 'sleep 30' < /dev/null > /dev/null 2>&1 8>"$(P)/fd8" &
-	fg=$!
-	wait_state hsco RUNNING
-	run find /proc/$fg/fd -lname "$(P)/fd8"
-	lxc-stop -P "$(P)" -n hsco -k
-	wait "$fg" || true
-	[ -z "$output" ]
-	lxc-start -F -P "$(P)" -n hsco -- /bin/sh -c 'sleep 30' < /dev/null > /dev/null 2>&1 8>"$(P)/fd8" &
-	fg=$!
-	wait_state hsco RUNNING
-	run find /proc/$fg/fd -lname "$(P)/fd8"
-	lxc-stop -P "$(P)" -n hsco -k
-	wait "$fg" || true
-	[ -n "$output" ]
+	run fd8_held_by_foreground_start -C
+	[ "$status" -eq 1 ]
+	fd8_held_by_foreground_start
 }
 
 @test "lxc-start -f and --rcfile: another config file" {

@@ -147,9 +147,9 @@ in_ct() { lxc-attach -P "$(P)" -n hscs -- "$@"; }
 	cat "$out"
 	[[ "$exe" == "/memfd:"* ]]
 	grep -q "processes held, 0 writable$" "$out"
-	! grep -q WRITABLE "$out"
+	refute grep -q WRITABLE "$out"
 	# every attach process the racer caught was the memfd copy, refused for writing
-	! grep -v -e "^/memfd:" -e "^/sbin/init:" -e "processes held" "$out"
+	refute grep -v -e "^/memfd:" -e "^/sbin/init:" -e "processes held" "$out"
 	[ "$(sha256sum < "$LXC_BIN")" = "$before" ]
 	rm -f "$out"
 }
