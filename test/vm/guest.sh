@@ -63,8 +63,8 @@ hang_verdict() {
 }
 
 # hang_report: the kernel's view first (it cannot block: blocked tasks, then every CPU's
-# backtrace, which shows a task spinning in the kernel), then each process's stack and state
-# from /proc, every read bounded.
+# backtrace, which shows a task spinning in the kernel), then each process's name and kernel
+# stack from /proc, every read bounded.
 hang_report() {
 	echo w > /proc/sysrq-trigger
 	echo l > /proc/sysrq-trigger
