@@ -173,7 +173,7 @@ roundtrip() {
 }
 
 @test "tcp: an established connection carries data both ways after -s and -r" {
-	lxc-start -P "$(A)" -n hckn1
+	start_settled "$(A)" hckn1
 	start_server "$(A)" hckn1
 	start_client hkcl1 10.215.1.2
 	roundtrip hkcl1 before-checkpoint
@@ -199,7 +199,7 @@ roundtrip() {
 	printf '#!/bin/sh\n[ "$CRTOOLS_SCRIPT_ACTION" != post-restore ]\n' > "$script"
 	chmod +x "$script"
 	lxc-stop -P "$(A)" -n hckn1 -k 2>/dev/null || true
-	lxc-start -P "$(A)" -n hckn1
+	start_settled "$(A)" hckn1
 	lxc-checkpoint -P "$(A)" -n hckn1 -D "$BATS_TEST_TMPDIR/img" -s
 	run lxc-checkpoint -P "$(A)" -n hckn1 -D "$BATS_TEST_TMPDIR/img" -r -A "$script"
 	[ "$status" -eq 1 ]
@@ -216,7 +216,7 @@ roundtrip() {
 	img_b=$(B)/img
 	# CRIU's page server does not reuse an address in TIME_WAIT: a fresh port per run
 	port=$((27000 + RANDOM % 2000))
-	lxc-start -P "$(A)" -n hckn2
+	start_settled "$(A)" hckn2
 	start_server "$(A)" hckn2
 	start_client hkcl2 10.215.2.2
 	roundtrip hkcl2 on-host-a

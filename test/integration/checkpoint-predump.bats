@@ -20,7 +20,7 @@ teardown_file() {
 @test "pre-dump, then a dump on top of it with --predump-dir, then restore" {
 	needs softdirty
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckp1
+	start_settled "$(P)" hckp1
 	run lxc-attach -P "$(P)" -n hckp1 -- sh -c 'head -c 200000 /dev/urandom > /tmp/blob && md5sum /tmp/blob > /tmp/sum'
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	# a process of the container's own session (reparented to its init)

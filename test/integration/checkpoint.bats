@@ -315,7 +315,7 @@ leftover_cgroups() {
 }
 
 @test "inside the container the cgroup namespace is rooted at its payload cgroup" {
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	run --separate-stderr lxc-attach -P "$(P)" -n hckc3 -- cat /proc/self/cgroup
 	lxc-stop -P "$(P)" -n hckc3 -k
 	[ "$status" -eq 0 ]
@@ -355,7 +355,7 @@ leftover_cgroups() {
 	[ "$(state hckc1)" = STOPPED ]
 	[ -z "$(leftover_cgroups hckc1)" ]
 	# -r on a running container
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	pid=$(init_pid hckc3)
 	run lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -r
 	[ "$status" -eq 1 ]
@@ -366,7 +366,7 @@ leftover_cgroups() {
 
 @test "dump: silent, exit 0, the container keeps running; the directory describes itself" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc1
+	start_settled "$(P)" hckc1
 	pid=$(init_pid hckc1)
 	run lxc-checkpoint -P "$(P)" -n hckc1 -D "$d"
 	[ "$status" -eq 0 ]
@@ -388,7 +388,7 @@ leftover_cgroups() {
 
 @test "dump -s, restore: pids, memory, files, pipes, unix sockets, console, cgroup limits" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc1
+	start_settled "$(P)" hckc1
 	mkdir -p "$(P)/hckc1/rootfs/tmp/hck"
 	lxc-attach -P "$(P)" -n hckc1 -- /bin/hckprobe state /tmp/hck 16
 	probe=$(cat "$(P)/hckc1/rootfs/tmp/hck/pid")
@@ -426,7 +426,7 @@ leftover_cgroups() {
 
 @test "a restored container: lxc-info, lxc-ls, lxc-attach, lxc-freeze, checkpoint again, lxc-stop" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc1
+	start_settled "$(P)" hckc1
 	lxc-checkpoint -P "$(P)" -n hckc1 -D "$d/1" -s
 	lxc-checkpoint -P "$(P)" -n hckc1 -D "$d/1" -r
 	run lxc-info -P "$(P)" -n hckc1
@@ -455,7 +455,7 @@ leftover_cgroups() {
 
 @test "common.conf: seccomp filter, capabilities, devices cgroup and tty.dir survive" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc2
+	start_settled "$(P)" hckc2
 	pid=$(init_pid hckc2)
 	before=$(grep -E '^(Cap(Prm|Eff|Bnd)|NoNewPrivs|Seccomp|Seccomp_filters):' "/proc/$pid/status")
 	grep -q '^Seccomp:	2' <<< "$before"
@@ -476,7 +476,7 @@ leftover_cgroups() {
 }
 
 @test "a task in the middle of a vfork: the dump waits for its exec" {
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	mkdir -p "$(P)/hckc3/rootfs/tmp/hck"
 	lxc-attach -P "$(P)" -n hckc3 -- /bin/hckprobe vforker /tmp/hck
 	# half of the time a vfork child waits for its exec: a dump caught there never ends
@@ -489,7 +489,7 @@ leftover_cgroups() {
 
 @test "a failed dump: the container stays RUNNING; CRIU's log and errors are named" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	mkdir -p "$(P)/hckc3/rootfs/tmp/hck"
 	lxc-attach -P "$(P)" -n hckc3 -- /bin/hckprobe perf /tmp/hck
 	run lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
@@ -512,7 +512,7 @@ leftover_cgroups() {
 	printf '#!/bin/sh\necho "$CRTOOLS_SCRIPT_ACTION" >> %s/actions\n[ "$CRTOOLS_SCRIPT_ACTION" != post-restore ]\n' \
 		"$BATS_TEST_TMPDIR" > "$script"
 	chmod +x "$script"
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
 	sums=$(cd "$d" && md5sum *.img | sort)
 	snap=$(our_mounts)
@@ -533,7 +533,7 @@ leftover_cgroups() {
 
 @test "-r -F: a restore in the foreground returns when the container stops" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
 	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -r -F </dev/null >"$BATS_TEST_TMPDIR/fg.out" 2>&1 &
 	fg=$!
@@ -552,7 +552,7 @@ leftover_cgroups() {
 	script=$BATS_TEST_TMPDIR/log
 	printf '#!/bin/sh\necho "$CRTOOLS_SCRIPT_ACTION $CRTOOLS_IMAGE_DIR" >> %s/actions\n' "$BATS_TEST_TMPDIR" > "$script"
 	chmod +x "$script"
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s -A "$script"
 	grep -qx "pre-dump $d" "$BATS_TEST_TMPDIR/actions"
 	grep -qx "post-dump $d" "$BATS_TEST_TMPDIR/actions"
@@ -565,7 +565,7 @@ leftover_cgroups() {
 
 @test "restore refuses another config or another CRIU version, changing nothing" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
 	cp "$(P)/hckc3/config" "$BATS_TEST_TMPDIR/config"
 	echo "lxc.environment = HCK=1" >> "$(P)/hckc3/config"
@@ -582,7 +582,7 @@ leftover_cgroups() {
 }
 
 @test "CRIU that is missing or no CRIU: one line" {
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	run env CRIU=/nonexistent/criu lxc-checkpoint -P "$(P)" -n hckc3 -D "$BATS_TEST_TMPDIR/img"
 	[ "$status" -eq 1 ]
 	[ "$output" = 'lxc-checkpoint: hckc3: $CRIU: "/nonexistent/criu": No such file or directory' ]
@@ -603,7 +603,7 @@ leftover_cgroups() {
 	printf '[ "$n" -ge 1 ] && exec unshare --user --map-root-user %s "$@"\nexec %s "$@"\n' \
 		"$(command -v criu)" "$(command -v criu)" >> "$wrapper"
 	chmod +x "$wrapper"
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	mkdir -p "$(P)/hckc3/rootfs/tmp/hck"
 	lxc-attach -P "$(P)" -n hckc3 -- /bin/hckprobe perf /tmp/hck
 	run env CRIU="$wrapper" lxc-checkpoint -P "$(P)" -n hckc3 -D "$BATS_TEST_TMPDIR/img" -s
@@ -617,7 +617,7 @@ leftover_cgroups() {
 	if grep -q ' sd' /proc/self/smaps 2>/dev/null; then
 		skip "this kernel has soft-dirty (checkpoint-predump.bats covers it)"
 	fi
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	run lxc-checkpoint -P "$(P)" -n hckc3 -D "$BATS_TEST_TMPDIR/pre" -p
 	[ "$status" -eq 1 ]
 	[ "$output" = "lxc-checkpoint: hckc3: --pre-dump needs memory change tracking (soft-dirty), which this kernel lacks (CONFIG_MEM_SOFT_DIRTY; \`criu check --feature mem_dirty_track\`)" ]
@@ -633,7 +633,7 @@ netns_kind() {
 
 @test "no NICs, namespace untouched: left out of the images; lo and a loopback TCP connection work after restore" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	mkdir -p "$(P)/hckc3/rootfs/tmp/hck"
 	lxc-attach -P "$(P)" -n hckc3 -- /bin/hckprobe lotcp /tmp/hck
 	pid=$(cat "$(P)/hckc3/rootfs/tmp/hck/pid")
@@ -660,7 +660,7 @@ netns_kind() {
 
 @test "no NICs, namespace changed (address, route, nftables, sysctl, nested netns): CRIU dumps and restores it" {
 	d=$BATS_TEST_TMPDIR/img
-	lxc-start -P "$(P)" -n hckc3
+	start_settled "$(P)" hckc3
 	in_ns() { nsenter -t "$(init_pid hckc3)" -n "$@"; }
 	dump_kind() {
 		rm -rf "$d"

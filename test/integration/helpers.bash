@@ -6,6 +6,26 @@ bats_require_minimum_version 1.5.0
 # the test's shell, so a test waits for its own jobs by pid ($!), never with a bare `wait`
 # or `wait %1`.
 #
+# start_settled LXCPATH NAME: lxc-start, then wait (up to 5 s) until the container's processes,
+# their states and open files look the same twice 0.1 s apart. busybox's init starts a getty
+# on tty1 as the start returns; CRIU refuses a dump that catches it half-way through its tty
+# setup ("ctty inheritance detected sid/pgrp N, no PTY peer"), so a test that dumps starts so.
+start_settled() {
+	local init prev= cur p
+	lxc-start -P "$1" -n "$2" || return
+	init=$(lxc-info -P "$1" -n "$2" -p | awk '{ print $2 }')
+	for _ in $(seq 50); do
+		cur=$(for p in $(pgrep --ns "$init" --nslist pid); do
+			echo "$p $(cut -d' ' -f3 "/proc/$p/stat" 2>/dev/null) $(ls -l "/proc/$p/fd" 2>/dev/null | awk '{ print $9, $11 }' | tr '\n' ' ')"
+		done)
+		[ "$cur" = "$prev" ] && return 0
+		prev=$cur
+		sleep 0.1
+	done
+	echo "$2: its processes did not settle within 5 s" >&2
+	return 1
+}
+
 # A bare `! CMD` fails a bats test only as its last line (errexit ignores negated
 # commands): elsewhere an assertion that CMD fails is `refute CMD`.
 refute() {
