@@ -1,11 +1,14 @@
 # Shared setup for the bats suites: the binary under test, a private lxcpath per
-bats_require_minimum_version 1.5.0
 # test file, and kernel-feature tags ("# needs: cgroup2 apparmor") that skip with a reason.
+bats_require_minimum_version 1.5.0
 
 # make check sets BATS_TEST_TIMEOUT: bats then runs its countdown as a background job of
 # the test's shell, so a test waits for its own jobs by pid ($!), never with a bare `wait`
 # or `wait %1`.
-#
+LXC_TOP=${LXC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+LXC_BIN=${LXC_BIN:-$LXC_TOP/build/lxc}
+export PATH="$LXC_TOP/build/bin:$PATH"
+
 # start_settled LXCPATH NAME: lxc-start, then wait (up to 5 s) until the container's processes,
 # their states and open files look the same twice 0.1 s apart. busybox's init starts a getty
 # on tty1 as the start returns; CRIU refuses a dump that catches it half-way through its tty
@@ -31,9 +34,6 @@ start_settled() {
 refute() {
 	! "$@"
 }
-LXC_TOP=${LXC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
-LXC_BIN=${LXC_BIN:-$LXC_TOP/build/lxc}
-export PATH="$LXC_TOP/build/bin:$PATH"
 
 # A fresh lxcpath for the test file; removed in teardown_file by lxc_cleanup_path.
 lxc_test_path() {

@@ -74,7 +74,7 @@ in_ct() { local n=$1; shift; lxc-attach -P "$(P)" -n "$n" -- "$@"; }
 # still holds it once the container runs
 fd8_held_by_foreground_start() {
 	lxc-start -F "$@" -P "$(P)" -n hsco -- /bin/sh -c 'sleep 30' < /dev/null > /dev/null 2>&1 8>"$(P)/fd8" &
-	local fg=$!
+	local fg=$! held
 	wait_state hsco RUNNING
 	held=$(find /proc/$fg/fd -lname "$(P)/fd8")
 	lxc-stop -P "$(P)" -n hsco -k
