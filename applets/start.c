@@ -65,14 +65,6 @@ static int start_main(struct lxc_args *args)
 
 	if (container_name_check(args->name, &err) < 0)
 		return applet_fail_error(args, &err);
-	/* as LXC: a daemon (or -C) keeps nothing its caller left open beyond stdio, or a pipe
-	 * given to it would stay open, and its reader waiting, as long as the container runs.
-	 * Before anything of ours is open but the log. */
-	if (!opt.foreground || opt.close_all_fds) {
-		int keep = log_file_fd();
-
-		close_fds_from(3, &keep, keep >= 0 ? 1 : 0);
-	}
 	config = opt.rcfile ? xstrdup(opt.rcfile) : container_config_path(args->lxcpath, args->name);
 	if (!opt.rcfile && !container_defined(args->lxcpath, args->name))
 		return applet_fail(args, "%s doesn't exist", args->name);
@@ -97,6 +89,7 @@ static int start_main(struct lxc_args *args)
 	so.sysconf = args->sysconf;
 	so.argv = args->argc > 0 ? args->argv : NULL;
 	so.daemonize = !opt.foreground;
+	so.close_inherited_fds = opt.close_all_fds;
 	so.foreground_console = opt.foreground;
 	so.pidfile = opt.pidfile;
 	so.console_path = opt.console;

@@ -923,6 +923,14 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 	pid_t pid;
 
 	*exit_status = 0;
+	/* as LXC: a daemon (or -C) keeps nothing its caller left open beyond stdio, or a pipe
+	 * given to it would stay open, and its reader waiting, as long as the container runs.
+	 * Nothing of ours is open yet but the log. */
+	if (opts->daemonize || opts->close_inherited_fds) {
+		int keep = log_file_fd();
+
+		close_fds_from(3, &keep, keep >= 0 ? 1 : 0);
+	}
 	/* blocked from here on: the monitor reads them from a signalfd, the guard ignores
 	 * them, and init unblocks everything before exec */
 	sigemptyset(&set);

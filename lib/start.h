@@ -19,6 +19,7 @@ struct start_options {
 	const struct lxc_sysconf *sysconf;
 	char *const *argv;            /* command instead of lxc.init.cmd (NULL: from config) */
 	bool daemonize;               /* lxc-start default; -F clears it */
+	bool close_inherited_fds;     /* lxc-start -C; a daemon always does */
 	bool execute;                 /* lxc-execute: our own init from a sealed memfd, stdio inherited */
 	bool foreground_console;      /* relay the console to our stdin/stdout */
 	const char *pidfile;          /* -p: the monitor's pid */

@@ -531,6 +531,19 @@ leftover_cgroups() {
 	lxc-stop -P "$(P)" -n hckc3 -k
 }
 
+@test "a restore in the background keeps no fd of its caller: \$(lxc-checkpoint -r 7>&1) returns at once" {
+	d=$BATS_TEST_TMPDIR/img
+	start_settled "$(P)" hckc3
+	lxc-checkpoint -P "$(P)" -n hckc3 -D "$d" -s
+	run timeout 60 bash -c 'x=$(lxc-checkpoint -P "$1" -n hckc3 -D "$2" -r 7>&1 8>"$2.fd8"); echo returned' _ "$(P)" "$d"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = returned ]
+	[ "$(state hckc3)" = RUNNING ]
+	[ -z "$(find /proc/[0-9]*/fd -lname "$d.fd8" 2>/dev/null)" ]
+	lxc-stop -P "$(P)" -n hckc3 -k
+}
+
 @test "-r -F: a restore in the foreground returns when the container stops" {
 	d=$BATS_TEST_TMPDIR/img
 	start_settled "$(P)" hckc3
