@@ -115,7 +115,7 @@ static void add_placeholder(const struct lxc_conf *conf, bool autodev, const cha
 	op->source = xstrdup(path);
 }
 
-void dev_plan_late(const struct lxc_conf *conf, bool has_rootfs, struct mount_plan *plan)
+void dev_plan_late(const struct lxc_conf *conf, bool has_rootfs, unsigned ttys, struct mount_plan *plan)
 {
 	bool autodev = autodev_on(conf, has_rootfs);
 
@@ -143,7 +143,7 @@ void dev_plan_late(const struct lxc_conf *conf, bool has_rootfs, struct mount_pl
 	}
 	if (!conf->console_path || strcmp(conf->console_path, "none") != 0)
 		add_placeholder(conf, autodev, "console", plan);
-	for (unsigned i = 1; i <= conf->tty_max; i++) {
+	for (unsigned i = 1; i <= ttys; i++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "tty%u", i);

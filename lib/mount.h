@@ -132,6 +132,7 @@ struct mount_plan {
 /* What the plan depends on beyond the config. */
 struct mount_plan_opts {
 	bool has_netns;          /* own network namespace: proc:mixed leaves /proc/sys/net writable */
+	bool no_ttys;            /* lxc-execute: no /dev/ttyN placeholders (start_tty_count) */
 };
 
 /* Compile lxc.mount.{auto,fstab,entry}, lxc.autodev*, lxc.pty.max, lxc.tty.*, lxc.console.path
@@ -221,6 +222,6 @@ struct mount_op *mount_plan_add(struct mount_plan *plan, enum mount_op_kind kind
 /* autodev, devpts, /dev symlinks and console/tty placeholders (dev.c). has_rootfs false:
  * only a private devpts (lxc.pty.max > 0), never touching the host's /dev otherwise. */
 void dev_plan_early(const struct lxc_conf *conf, bool has_rootfs, struct mount_plan *plan);
-void dev_plan_late(const struct lxc_conf *conf, bool has_rootfs, struct mount_plan *plan);
+void dev_plan_late(const struct lxc_conf *conf, bool has_rootfs, unsigned ttys, struct mount_plan *plan);
 
 #endif

@@ -473,7 +473,7 @@ int mount_plan_compile(const struct lxc_conf *conf, const struct mount_plan_opts
 	}
 	if (conf->hooks[HOOK_MOUNT].len)
 		mount_plan_add(plan, MOUNT_OP_HOOK, "", "lxc.hook.mount")->source = xstrdup("mount");
-	dev_plan_late(conf, has_rootfs, plan);
+	dev_plan_late(conf, has_rootfs, opts && opts->no_ttys ? 0 : conf->tty_max, plan);
 	return 0;
 }
 

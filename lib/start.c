@@ -132,7 +132,8 @@ static int start_prepare(struct start_ctx *ctx, struct lxc_error *err)
 	if (rootfs_prepare(ctx->conf, &ctx->rootfs, err) < 0)
 		return -1;
 	{
-		struct mount_plan_opts mopts = { .has_netns = ctx->clone_flags & CLONE_NEWNET };
+		struct mount_plan_opts mopts = { .has_netns = ctx->clone_flags & CLONE_NEWNET,
+						 .no_ttys = !start_tty_count(ctx) };
 
 		if (mount_plan_compile(ctx->conf, &mopts, &ctx->plan, err) < 0)
 			return -1;
@@ -320,7 +321,7 @@ static pid_t clone_init(struct start_ctx *ctx, struct lxc_error *err)
 /* A restore's lxc.tty.max ptys from the host's devpts, before CRIU runs. */
 static int allocate_ttys(struct start_ctx *ctx, struct lxc_error *err)
 {
-	unsigned n = ctx->conf->tty_max;
+	unsigned n = start_tty_count(ctx);
 
 	if (!n)
 		return 0;

@@ -186,7 +186,7 @@ static int wait_console(struct start_ctx *ctx, struct lxc_error *err)
  * (SYNC_TTY); the slaves stay here until setup_ttys binds them. */
 static int open_ttys(struct start_ctx *ctx, struct lxc_error *err)
 {
-	unsigned n = ctx->conf->tty_max;
+	unsigned n = start_tty_count(ctx);
 
 	if (!n)
 		return 0;
@@ -299,9 +299,9 @@ static void build_environment(struct start_ctx *ctx)
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	if (ctx->opts->execute && keep_term)
 		setenv("TERM", keep_term, 1);
-	if (ctx->conf->tty_max) {
+	if (start_tty_count(ctx)) {
 		ttys = xstrdup("");
-		for (unsigned i = 1; i <= ctx->conf->tty_max; i++) {
+		for (unsigned i = 1; i <= start_tty_count(ctx); i++) {
 			char *next = xasprintf("%s%stty%u", ttys, i > 1 ? " " : "", i);
 
 			free(ttys);

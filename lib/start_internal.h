@@ -69,6 +69,14 @@ struct start_ctx {
 	bool reboot;
 };
 
+/* The ptys lxc.tty.max asks for. lxc-execute's application container gets none, as in
+ * LXC (no /dev/ttyN, no container_ttys): nothing in it runs a getty, and each pty costs
+ * a few hundred microseconds of a start that is mostly its command's. */
+static inline unsigned start_tty_count(const struct start_ctx *ctx)
+{
+	return ctx->opts->execute ? 0 : ctx->conf->tty_max;
+}
+
 /* start_child.c: runs in the cloned child; never returns. */
 __attribute__((noreturn)) void start_child(struct start_ctx *ctx);
 

@@ -91,6 +91,8 @@ static int give_console(struct monitor *m, struct client *c, int tty, int *fd_ou
 		if (tty < 0)
 			tty = 0;
 	}
+	if (tty > n && ctx->opts->execute)
+		return error_set(err, "tty %d does not exist (an lxc-execute container has no ttys)", tty);
 	if (tty > n)
 		return error_set(err, "tty %d does not exist (lxc.tty.max = %d)", tty, n);
 	if (tty == 0 && ctx->console.master < 0)

@@ -285,7 +285,9 @@ fd8_held_by_foreground_start() {
 	cp "$(P)/hsco/config" "$(P)/hsco/config.bak"
 	printf 'lxc.tty.max = 3\nlxc.cgroup.devices.deny = a\nlxc.cgroup.devices.allow = c 1:3 rwm\n' >> "$(P)/hsco/config"
 	# the ttys are opened before init enters its cgroups, the console is bound by path
-	run lxc-execute -P "$(P)" -n hsco -- /bin/sh -c 'ls /dev/tty1 /dev/tty2 /dev/tty3 /dev/console'
+	lxc-start -P "$(P)" -n hsco
+	run in_ct hsco ls /dev/tty1 /dev/tty2 /dev/tty3 /dev/console
+	lxc-stop -P "$(P)" -n hsco -k
 	cp "$(P)/hsco/config.bak" "$(P)/hsco/config"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -293,6 +295,25 @@ fd8_held_by_foreground_start() {
 }
 
 # ---- lxc-execute ----------------------------------------------------------------------
+
+@test "lxc-execute: an application container has a console but no ttys (as LXC)" {
+	grep -q '^lxc.tty.max = [1-9]' "$(P)/hsco/config"
+	rm -f "$(P)/hsco/rootfs/hsc-ready"
+	lxc-execute -P "$(P)" -n hsco -- /bin/sh -c \
+		'ls /dev > /hsc-dev; env > /hsc-env; touch /hsc-ready; sleep 100' &
+	pid=$!
+	wait_until "[ -e $(P)/hsco/rootfs/hsc-ready ]" 100
+	run lxc-console -P "$(P)" -n hsco -t 1
+	kill -TERM "$pid"
+	wait "$pid" || true
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"tty 1 does not exist (an lxc-execute container has no ttys)"* ]]
+	grep -qx console "$(P)/hsco/rootfs/hsc-dev"
+	refute grep -q '^tty[0-9]' "$(P)/hsco/rootfs/hsc-dev"
+	refute grep -q '^container_ttys=' "$(P)/hsco/rootfs/hsc-env"
+	rm -f "$(P)/hsco/rootfs"/hsc-*
+}
 
 @test "lxc-execute: init reaps orphaned zombies" {
 	run lxc-execute -P "$(P)" -n hsco -- /bin/sh -c \

@@ -173,6 +173,29 @@ TEST(mount_plan_no_autodev_devpts_binds_ptmx)
 	conf_release(c);
 }
 
+/* lxc-execute: the console's placeholder stays, the ttys' go */
+TEST(mount_plan_no_ttys_keeps_the_console)
+{
+	struct lxc_conf *c = conf_with_rootfs();
+	struct mount_plan_opts opts = { .no_ttys = true };
+	struct mount_plan plan = { 0 };
+	struct lxc_error err;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	c->tty_max = 2;
+	CHECK(mount_plan_compile(c, &opts, &plan, &err) == 0);
+	f = open_memstream(&text, &len);
+	mount_plan_format(&plan, f);
+	fclose(f);
+	CHECK(strstr(text, "touch    /dev/console mode 0600") != NULL);
+	CHECK(strstr(text, "/dev/tty1") == NULL);
+	free(text);
+	mount_plan_free(&plan);
+	conf_release(c);
+}
+
 static const char proc_mixed_base[] =
 	"  1 mount    proc on /proc type proc (nosuid,nodev,noexec) [create=dir,no-symlinks]  # lxc.mount.auto proc:mixed\n"
 	"  2 bind     <rootfs>/proc/sys on /proc/sys (ro) [no-symlinks]  # lxc.mount.auto proc:mixed\n";
