@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "applets/applet.h"
+#include "lib/start.h"
 
 #define APPLET(ident, name) extern const struct applet applet_##ident;
 #include "applets.h"
@@ -368,6 +369,9 @@ int main(int argc, char **argv)
 	const struct applet *a;
 
 	base = base ? base + 1 : (argv[0] ? argv[0] : "lxc");
+	/* not an applet: what a guard runs after its monitor was killed */
+	if (!strcmp(base, "lxc-guard"))
+		return start_guard_cleanup(argc, argv);
 	if (!strcmp(base, "lxc") || !str_starts_with(base, "lxc-"))
 		return multicall_main(argc, argv);
 	a = find_applet(base);

@@ -59,6 +59,16 @@ void log_set_quiet(bool quiet)
 	log_state.quiet = quiet;
 }
 
+bool log_get_quiet(void)
+{
+	return log_state.quiet;
+}
+
+const char *log_get_prog(void)
+{
+	return log_state.prog;
+}
+
 int log_set_file(const char *path)
 {
 	int fd = -1;

@@ -25,6 +25,8 @@ const char *log_level_name(int level);
 /* progname: "lxc-start"; name: container or NULL. */
 void log_set_prog(const char *progname, const char *name);
 void log_set_quiet(bool quiet);
+bool log_get_quiet(void);
+const char *log_get_prog(void);
 /* Opens (appends to) path; returns -1 with errno on failure. NULL closes the file. */
 int log_set_file(const char *path);
 void log_set_level(int level);

@@ -172,57 +172,6 @@ int start_write_state(struct start_ctx *ctx, struct lxc_error *err)
 	return 0;
 }
 
-/* Undo what a monitor recorded in its state file: cgroups and network devices. */
-static void cleanup_from_state_file(const struct runtime_paths *paths, const struct lxc_sysconf *sc)
-{
-	_cleanup_free_ char *body = NULL;
-	struct lxc_error err = { 0 };
-	char *p, *name, *lxcpath;
-	size_t cg_len, net_len;
-
-	if (file_read(paths->state, &body, NULL, NULL) < 0)
-		return;
-	if (sscanf(body, "%zu\n%zu\n", &cg_len, &net_len) != 2)
-		goto out;
-	p = strchr(body, '\n');
-	p = p ? strchr(p + 1, '\n') : NULL;
-	if (!p)
-		goto out;
-	name = p + 1;
-	if (!(p = strchr(name, '\n')))
-		goto out;
-	*p = '\0';
-	lxcpath = p + 1;
-	if (!(p = strchr(lxcpath, '\n')))
-		goto out;
-	*p++ = '\0';
-	if (strlen(p) < cg_len + 1 + net_len)
-		goto out;
-	p[cg_len] = '\0';
-	p[cg_len + 1 + net_len] = '\0';
-	{
-		struct net_state net = { 0 };
-
-		net_state_init(&net);
-		if (net_state_parse(&net, p + cg_len + 1, &err) == 0)
-			net_teardown(&net, &err);
-		net_state_free(&net);
-	}
-	if (cg_len) {
-		struct cgroup_ctx *cg = NULL;
-
-		if (cgroup_ctx_deserialize(&cg, p, &err) == 0) {
-			if (cgroup_destroy(cg, &err) < 0)
-				WARN("after a monitor crash: %s", err.msg);
-			cgroup_ctx_free(cg);
-		}
-	}
-	(void)sc;
-out:
-	unlink(paths->state);
-	unlink(paths->command);
-}
-
 /* ---- the monitor's start sequence --------------------------------------------------- */
 
 void monitor_set_state(struct start_ctx *ctx, int state)
@@ -780,72 +729,18 @@ static int monitor_main(struct start_ctx *ctx, struct lxc_error *err)
 	return code;
 }
 
-/* The guard: a child of the monitor, forked once the lock is held, that waits for the
- * monitor's death (PR_SET_PDEATHSIG). A monitor that exits has undone everything itself;
- * one that was killed leaves its state file, and the guard undoes what it records, then
- * releases the lock (its copy of the lock fd kept the lock held) and announces STOPPED. */
-__attribute__((noreturn)) static void guard_main(struct start_ctx *ctx, pid_t monitor)
-{
-	sigset_t all, death;
-	bool crashed;
-
-	/* as little as possible before sleeping: the guard may run on the monitor's CPU.
-	 * The terminal's ^C and the caller's signals are for the monitor. */
-	if (ctx->status_fd >= 0)
-		close(ctx->status_fd); /* a daemon's caller reads it to EOF */
-	/* nor does a caller reading our output wait for the guard (stderr stays for warnings) */
-	close(STDIN_FILENO);
-	close(STDOUT_FILENO);
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0);
-	prctl(PR_SET_NAME, "lxc-guard", 0, 0, 0);
-	sigemptyset(&death);
-	sigaddset(&death, SIGUSR1);
-	if (getppid() == monitor)
-		sigwaitinfo(&death, NULL);
-	/* The monitor's last step removes the lock file; still there (and ours), the monitor
-	 * died before the end. Not the state file's presence: by now the next start may have
-	 * written its own under the same name, and its container is none of our business. */
-	crashed = runtime_lock_file_is(&ctx->paths, ctx->lock_fd);
-	if (crashed) {
-		struct lxc_error err = { 0 };
-		/* fds 0 and 1 taken again: a pipe made for script.down must not land on them (a
-		 * dup2 onto itself keeps close-on-exec, and the script would lose its stdin) */
-		int null = open("/dev/null", O_RDWR);
-
-		if (null == STDIN_FILENO && dup2(null, STDOUT_FILENO) < 0)
-			WARN("cannot fill the guard's stdout with /dev/null");
-		cleanup_from_state_file(&ctx->paths, ctx->opts->sysconf);
-		/* the guard has the plan the monitor had: it knows the generated profile */
-		if (lsm_unload_generated(&ctx->lsm, &err) < 0)
-			WARN("after a monitor crash: %s", err.msg);
-	}
-	/* after a normal exit the monitor removed the lock file (and a new start may have made
-	 * another, which runtime_unlock leaves alone): then this only closes our copy */
-	runtime_unlock(&ctx->paths, ctx->lock_fd);
-	if (crashed)
-		event_broadcast(ctx->lxcpath, ctx->name, EVENT_STATE, STATE_STOPPED);
-	_exit(0);
-}
-
 /* This process becomes the monitor, with a guard behind it. */
 static int monitor_with_guard(struct start_ctx *ctx, struct lxc_error *err)
 {
-	pid_t monitor = getpid(), guard;
 	int sv[2];
 
+	/* the guard's end stays open until it exits: nobody reads it (monitor_main) */
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_sys(err, errno, "socketpair failed");
-	guard = fork();
-	if (guard < 0) {
+	if (start_guard_spawn(ctx, sv[0], err) < 0) {
 		close(sv[0]);
 		close(sv[1]);
-		return error_sys(err, errno, "fork failed");
-	}
-	if (guard == 0) {
-		close(sv[0]); /* sv[1] stays open until the guard exits: nobody reads it */
-		guard_main(ctx, monitor);
+		return -1;
 	}
 	close(sv[1]);
 	ctx->guard_sock = sv[0];
@@ -959,7 +854,7 @@ int container_start(struct start_options *opts, int *exit_status, struct lxc_err
 	}
 	/* a previous monitor and its guard were both killed: undo what they left */
 	if (path_exists(ctx.paths.state))
-		cleanup_from_state_file(&ctx.paths, opts->sysconf);
+		start_cleanup_state_file(&ctx.paths);
 	if (!opts->daemonize) {
 		int code;
 

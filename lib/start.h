@@ -34,5 +34,7 @@ struct start_options {
  * (0) or failed (-1, err says why), the monitor lives on in the background.
  * Foreground: returns when the container has stopped; *exit_status is init's wait status. */
 int container_start(struct start_options *opts, int *exit_status, struct lxc_error *err);
+/* main() of "lxc-guard", which a guard execs after its monitor was killed (start_guard.c). */
+int start_guard_cleanup(int argc, char **argv);
 
 #endif

@@ -77,6 +77,11 @@ static inline unsigned start_tty_count(const struct start_ctx *ctx)
 	return ctx->opts->execute ? 0 : ctx->conf->tty_max;
 }
 
+/* start_guard.c: the guard process, which undoes a killed monitor's leftovers (returns
+ * its pid), and that undoing (also for a start that finds a state file left behind). */
+pid_t start_guard_spawn(struct start_ctx *ctx, int monitor_sock, struct lxc_error *err);
+void start_cleanup_state_file(const struct runtime_paths *paths);
+
 /* start_child.c: runs in the cloned child; never returns. */
 __attribute__((noreturn)) void start_child(struct start_ctx *ctx);
 

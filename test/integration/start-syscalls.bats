@@ -64,3 +64,13 @@ strace_execute() {
 	lxc-stop -P "$(P)" -n hsy -k
 	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d \( -name lxc.monitor.hsy -o -name lxc.payload.hsy \))" ]
 }
+
+@test "the guard shares the monitor's memory (clone with CLONE_VM, no fork) and, after a normal exit, execs nothing" {
+	needs root
+	mon=$(strace_execute "$BATS_TEST_TMPDIR/st" -e trace=execve,clone,clone3,fork,vfork)
+	grep -E '^clone\(.*flags=CLONE_VM\|SIGCHLD\) = [0-9]+$' "$mon"
+	refute grep -qE '^(fork|vfork)\(' "$mon"
+	guard=$(grep -E '^clone\(.*CLONE_VM' "$mon" | awk '{ print $NF }')
+	[ -f "$BATS_TEST_TMPDIR/st.$guard" ]
+	refute grep -q '^execve(' "$BATS_TEST_TMPDIR/st.$guard"
+}
