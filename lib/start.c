@@ -662,6 +662,20 @@ fail:
 	return -1;
 }
 
+/* Closes *fd, after passing it to the guard (start_guard.c), which holds it unread until it
+ * exits. */
+static void hand_to_guard(struct start_ctx *ctx, int *fd)
+{
+	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
+
+	if (*fd < 0)
+		return;
+	if (ctx->guard_sock >= 0 && fdpass_send(ctx->guard_sock, &iov, 1, *fd) < 0)
+		DEBUG("cannot hand fd %d to the guard: %s", *fd, strerror(errno));
+	close(*fd);
+	*fd = -1;
+}
+
 /* The monitor: runs the container, again after each reboot (init killed by SIGHUP, as
  * the kernel does when reboot(2) is called in a pid namespace), then removes its runtime
  * files and the lock and announces STOPPED. Returns the exit code for the process (init's
@@ -702,17 +716,14 @@ static int monitor_main(struct start_ctx *ctx, struct lxc_error *err)
 		code = WEXITSTATUS(ctx->init_status);
 	else
 		code = 128 + WTERMSIG(ctx->init_status);
-	/* the last run's mount namespace goes to the guard's socket: the guard's exit, after
-	 * ours, frees it (and waits for that grace period), not the caller */
-	if (ctx->init_mntns_fd >= 0 && ctx->guard_sock >= 0) {
-		struct iovec iov = { .iov_base = "m", .iov_len = 1 };
-
-		if (fdpass_send(ctx->guard_sock, &iov, 1, ctx->init_mntns_fd) < 0)
-			DEBUG("cannot hand the mount namespace to the guard: %s", strerror(errno));
-	}
-	if (ctx->init_mntns_fd >= 0)
-		close(ctx->init_mntns_fd);
-	ctx->init_mntns_fd = -1;
+	/* what is slow to free and nobody sees any more goes to the guard's socket: the
+	 * guard's exit, after ours, frees it, not the caller. The last run's mount namespace
+	 * (an RCU grace period), the sealed copy of our binary (lxc-execute: ~150 pages), the
+	 * console's pty (its line discipline's buffers). */
+	hand_to_guard(ctx, &ctx->init_mntns_fd);
+	hand_to_guard(ctx, &ctx->exec_memfd);
+	hand_to_guard(ctx, &ctx->console.master);
+	hand_to_guard(ctx, &ctx->console.slave);
 	/* everything is undone: the lock goes last, so that "lxc-stop && lxc-start" never
 	 * finds the container still locked */
 	runtime_unlock(&ctx->paths, ctx->lock_fd);

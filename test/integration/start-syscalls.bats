@@ -74,3 +74,16 @@ strace_execute() {
 	[ -f "$BATS_TEST_TMPDIR/st.$guard" ]
 	refute grep -q '^execve(' "$BATS_TEST_TMPDIR/st.$guard"
 }
+
+@test "what is slow to free goes to the guard: mount namespace, sealed binary, console pty (freed after lxc-execute returns)" {
+	needs root
+	mon=$(strace_execute "$BATS_TEST_TMPDIR/st" -e trace=execve,socketpair,sendmsg -y)
+	sock=$(grep -m1 -oE '^socketpair\(AF_UNIX, SOCK_DGRAM\|SOCK_CLOEXEC, 0, \[[0-9]+' "$mon" | grep -oE '[0-9]+$')
+	[ -n "$sock" ]
+	run grep -E "^sendmsg\($sock<.*SCM_RIGHTS" "$mon"
+	echo "$output"
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "$output" == *"mnt:["* ]]
+	[[ "$output" == *"/memfd:lxc"* ]]
+	[[ "$output" == *"/dev/ptmx"* || "$output" == *"/dev/pts/"* ]]
+}
