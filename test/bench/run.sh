@@ -4,7 +4,9 @@
 #   both runtimes read the very same config), plus runc and bwrap on its rootfs;
 # - a start + stop cycle of the daemonized container; lxc-ls -f over 500 containers;
 # - the monitor's RSS and the binary's size. Extra scripts in test/bench/*.sh add rows.
-# Medians from hyperfine; nothing here is an assertion.
+# Medians from hyperfine; nothing here is an assertion. Ours and LXC 5 take turns in blocks
+# (bench_pair): this VM's speed drifts by 20 % and more within minutes, and one block
+# each would put the drift into the ratio.
 set -eu
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -37,6 +39,26 @@ bench() { # name command...
 	median_ms "$results/$name.json"
 }
 
+# bench_pair NAME_A NAME_B CMD_A CMD_B: $rounds rounds of a block of each in turn (runs/rounds
+# runs, after a warmup of 2); prints "MEDIAN_A MEDIAN_B" in ms over all the runs of each
+rounds=${BENCH_ROUNDS:-4}
+bench_pair() {
+	a=$1 b=$2 cmd_a=$3 cmd_b=$4 r=0
+	while [ $r -lt "$rounds" ]; do
+		for side in a b; do
+			if [ $side = a ]; then name=$a cmd=$cmd_a; else name=$b cmd=$cmd_b; fi
+			hyperfine -N --warmup 2 --runs $((runs / rounds)) --export-json "$results/$name.$r.json" "$cmd" \
+				>/dev/null 2>&1 || { echo "bench: $name failed: $cmd" >&2; echo "n/a n/a"; return; }
+		done
+		r=$((r + 1))
+	done
+	python3 -c 'import glob, json, statistics, sys
+def med(name):
+    times = [t for f in sorted(glob.glob(sys.argv[1] + "/" + name + ".*.json")) for t in json.load(open(f))["results"][0]["times"]]
+    return "%.2f" % (statistics.median(times) * 1000)
+print(med(sys.argv[2]), med(sys.argv[3]))' "$results" "$a" "$b"
+}
+
 ratio() { python3 -c 'import sys
 a, b = sys.argv[1], sys.argv[2]
 print("%.2fx" % (float(a) / float(b)) if a not in ("n/a", "") and b not in ("n/a", "", "0") else "n/a")' "$1" "$2"; }
@@ -52,16 +74,17 @@ mkdir -p "$bundle"
 sed -i -e "s|\"path\": \"rootfs\"|\"path\": \"$rootfs\"|" -e 's|"terminal": true|"terminal": false|' \
 	-e 's|"sh"|"/bin/true"|' "$bundle/config.json"
 
-exec_ours=$(bench exec-ours "$ours/lxc-execute -P $lxcpath -n bb -- /bin/true")
-exec_lxc=$(bench exec-lxc5 "/usr/bin/lxc-execute -P $lxcpath -n bb -- /bin/true")
+set -- $(bench_pair exec-ours exec-lxc5 "$ours/lxc-execute -P $lxcpath -n bb -- /bin/true" \
+	"/usr/bin/lxc-execute -P $lxcpath -n bb -- /bin/true")
+exec_ours=$1 exec_lxc=$2
 exec_runc=$(bench exec-runc "runc run -b $bundle bench-$$")
 exec_bwrap=$(bench exec-bwrap "bwrap --unshare-all --bind $rootfs / --proc /proc --dev /dev /bin/true")
 floor=$(bench exec-unshare "unshare -fpmnuiC --mount-proc /bin/true")
 
-cycle_ours=$(bench cycle-ours --command-name ours \
-	"sh -c '$ours/lxc-start -P $lxcpath -n bb && $ours/lxc-stop -P $lxcpath -n bb -k'")
-cycle_lxc=$(bench cycle-lxc5 \
+set -- $(bench_pair cycle-ours cycle-lxc5 \
+	"sh -c '$ours/lxc-start -P $lxcpath -n bb && $ours/lxc-stop -P $lxcpath -n bb -k'" \
 	"sh -c '/usr/bin/lxc-start -P $lxcpath -n bb && /usr/bin/lxc-stop -P $lxcpath -n bb -k'")
+cycle_ours=$1 cycle_lxc=$2
 
 # 500 defined containers (stopped): copies of bb's config, no rootfs needed to list them
 many="$work/many"
