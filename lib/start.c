@@ -443,7 +443,9 @@ static int expect_ready(struct start_ctx *ctx, struct lxc_error *err)
 	return error_set(err, "the container's init exited during setup");
 }
 
-/* The monitor's own cgroup, made while init execs: nothing waits for it. */
+/* The monitor's own cgroup, made once init runs, before the start is reported: nothing
+ * waits for it. Made while init exec'd, the two competed (lxc-execute 0.3 ms slower, the
+ * binaries timed in turns on this VM). */
 static int enter_monitor_cgroup(struct start_ctx *ctx, struct lxc_error *err)
 {
 	if (cgroup_create_for(ctx->cgroup, CGROUP_MONITOR, err) < 0 || start_write_state(ctx, err) < 0)
@@ -510,9 +512,6 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 		return -1;
 	if (sync_send(ctx->sync_fd[0], SYNC_GO, NULL, ctx->exec_memfd) < 0)
 		return error_sys(err, errno, "failed to let init go on");
-	/* while init drops its privileges and execs (a failure here still kills it) */
-	if (enter_monitor_cgroup(ctx, err) < 0)
-		return -1;
 	/* the child's end is close-on-exec: EOF means init has exec'd */
 	step = sync_recv(ctx->sync_fd[0], buf, sizeof(buf), NULL);
 	if (step == SYNC_ERROR)
@@ -522,7 +521,8 @@ static int start_spawn(struct start_ctx *ctx, struct lxc_error *err)
 	close(ctx->sync_fd[0]);
 	ctx->sync_fd[0] = -1;
 	close_tty_slaves(ctx);
-	return 0;
+	/* (a failure here still takes init down: start_teardown) */
+	return enter_monitor_cgroup(ctx, err);
 }
 
 /* Undo one run of the container: init and its cgroups, network, hooks. The command

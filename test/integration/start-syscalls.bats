@@ -87,3 +87,14 @@ strace_execute() {
 	[[ "$output" == *"/memfd:lxc"* ]]
 	[[ "$output" == *"/dev/ptmx"* || "$output" == *"/dev/pts/"* ]]
 }
+
+@test "the monitor enters its own cgroup once init has exec'd (EOF on the sync socket), not while it execs" {
+	needs root
+	mon=$(strace_execute "$BATS_TEST_TMPDIR/st" -y -e trace=execve,recvmsg,write)
+	run awk '/^recvmsg\(.*\) = 0$/ && !eof { eof = NR }
+		/^write\([0-9]+<[^>]*lxc\.monitor\.[^>]*\/(tasks|cgroup\.procs)>/ && !w { w = NR }
+		END { print eof + 0, w + 0 }' "$mon"
+	echo "$output"
+	eof=${output% *} w=${output#* }
+	[ "$eof" -gt 0 ] && [ "$w" -gt "$eof" ]
+}
