@@ -41,7 +41,7 @@ struct guard {
 	int status_fd;           /* a daemon's status pipe: closed at once, its reader waits for EOF */
 	int monitor_sock;        /* the monitor's end of the guard socket */
 	const char *lock_path;
-	char **envp;
+	char **envp;             /* the monitor's: it never changes it (forked children do) */
 	char *argv[10];          /* "lxc-guard" LOCK_FD LXCPATH NAME LABEL LOG_FD LEVEL QUIET PROG */
 	char text[];             /* the strings, then the stack */
 };
