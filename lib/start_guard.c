@@ -20,8 +20,8 @@
 
 /* Why CLONE_VM and not fork: a fork copies the monitor's page tables and leaves every page
  * the monitor writes afterwards to a copy-on-write fault, and the monitor's exit tears its
- * address space down before its caller hears of it; under a hypervisor that was ~1.4 ms of
- * lxc-execute's ~16 (the guard shares the memory now, and the teardown is the guard's,
+ * address space down before its caller hears of it; under a hypervisor that was 1.2-1.4 ms
+ * of lxc-execute's ~16 (the guard shares the memory now, and the teardown is the guard's,
  * after the monitor's exit).
  * The price: the guard must not touch what the monitor writes. Everything it needs is in
  * one mapping of its own (struct guard, its stack, the strings), written before the
@@ -29,8 +29,9 @@
  * guard_syscall, which leaves errno (in the thread area the two share) alone. Once the
  * monitor is gone, a crash is cleaned up by a fresh copy of this binary (exec'd as
  * "lxc-guard", start_guard_cleanup): the monitor may have died halfway through a malloc.
- * On kernels before 5.16 a core dump of the monitor also kills processes that share its
- * memory; then the next start undoes what was left (container_start). */
+ * What shares the monitor's memory dies with it when the OOM killer picks the monitor (and,
+ * on kernels before 5.16, when it dumps core): then the next start undoes what was left
+ * (container_start), as after a kill of both. */
 
 #define GUARD_STACK (16 * 1024)
 
