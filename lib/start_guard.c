@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,7 +40,7 @@ struct guard {
 	int log_fd;
 	int status_fd;           /* a daemon's status pipe: closed at once, its reader waits for EOF */
 	int monitor_sock;        /* the monitor's end of the guard socket */
-	const char *lock_path;
+	char *lock_path;
 	char **envp;             /* the monitor's: it never changes it (forked children do) */
 	char *argv[10];          /* "lxc-guard" LOCK_FD LXCPATH NAME LABEL LOG_FD LEVEL QUIET PROG */
 	char text[];             /* the strings, then the stack */
@@ -67,7 +66,7 @@ static int guard_main(void *arg)
 {
 	struct guard *g = arg;
 	unsigned long all = ~0UL, death = 1UL << (SIGUSR1 - 1);
-	struct stat st_fd, st_path;
+	struct runtime_paths paths = { .lock = g->lock_path };
 
 	/* the caller's signals are for the monitor; a daemon's caller reads the status pipe
 	 * to EOF, and a caller reading our output must not wait for the guard either */
@@ -86,8 +85,7 @@ static int guard_main(void *arg)
 	 * died before the end. Not the state file's presence: by now the next start may have
 	 * written its own under the same name. After a normal exit the lock file is gone (or
 	 * a new start's), and exiting only drops our copy of the lock fd. */
-	if (fstat(g->lock_fd, &st_fd) < 0 || lstat(g->lock_path, &st_path) < 0 ||
-	    st_fd.st_dev != st_path.st_dev || st_fd.st_ino != st_path.st_ino)
+	if (!runtime_lock_file_is(&paths, g->lock_fd))
 		_exit(0);
 	fcntl(g->lock_fd, F_SETFD, 0);
 	if (g->log_fd >= 0)
@@ -112,17 +110,17 @@ pid_t start_guard_spawn(struct start_ctx *ctx, int monitor_sock, struct lxc_erro
 {
 	char lock_fd[16], log_fd[16], level[16];
 	const char *label = ctx->lsm.generated && ctx->lsm.label ? ctx->lsm.label : "";
-	const char *strs[] = { "lxc-guard", lock_fd, ctx->lxcpath, ctx->name, label, log_fd, level,
-			       log_get_quiet() ? "1" : "0", log_get_prog(), ctx->paths.lock };
-	size_t text = 0, pos = 0, size;
+	const char *args[] = { "lxc-guard", lock_fd, ctx->lxcpath, ctx->name, label, log_fd, level,
+			       log_get_quiet() ? "1" : "0", log_get_prog() };
+	size_t text = strlen(ctx->paths.lock) + 1, pos = 0, size;
 	struct guard *g;
 	pid_t pid;
 
 	snprintf(lock_fd, sizeof(lock_fd), "%d", ctx->lock_fd);
 	snprintf(log_fd, sizeof(log_fd), "%d", log_file_fd());
 	snprintf(level, sizeof(level), "%d", log_get_level());
-	for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
-		text += strlen(strs[i]) + 1;
+	for (size_t i = 0; i < ARRAY_SIZE(args); i++)
+		text += strlen(args[i]) + 1;
 	text = (text + 15) & ~(size_t)15;
 	size = ((sizeof(*g) + 15) & ~(size_t)15) + text + GUARD_STACK; /* the stack's top 16-aligned */
 	/* never unmapped by the monitor: the guard uses it until its own exit */
@@ -135,9 +133,9 @@ pid_t start_guard_spawn(struct start_ctx *ctx, int monitor_sock, struct lxc_erro
 	g->status_fd = ctx->status_fd;
 	g->monitor_sock = monitor_sock;
 	g->envp = environ;
-	for (size_t i = 0; i + 1 < ARRAY_SIZE(strs); i++)
-		g->argv[i] = guard_str(g, &pos, strs[i]);
-	g->argv[ARRAY_SIZE(strs) - 1] = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(args); i++)
+		g->argv[i] = guard_str(g, &pos, args[i]);
+	g->argv[ARRAY_SIZE(args)] = NULL;
 	g->lock_path = guard_str(g, &pos, ctx->paths.lock);
 	pid = clone(guard_main, (char *)g + size, CLONE_VM | SIGCHLD, g);
 	if (pid < 0) {
